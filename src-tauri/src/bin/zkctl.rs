@@ -1,0 +1,189 @@
+//! zkctl — the headless CLI over the same core as the desktop app.
+//! Exit codes: 0 success, 1 refused or failed (one-line reason on stderr), 2 bad usage.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+use zkdesk::api::{NewStaffArgs, Role};
+use zkdesk::desk::{Actor, Desk, Now};
+use zkdesk::domain::{DeskError, ErrorCode};
+
+#[derive(Parser)]
+#[command(name = "zkctl", version, about = "自考现场确认工作站 — command line")]
+struct Cli {
+    /// Data directory holding zkdesk.sqlite3 (default: the app's data directory).
+    #[arg(long, global = true, env = "ZKDESK_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Staff accounts.
+    Staff {
+        #[command(subcommand)]
+        cmd: StaffCmd,
+    },
+    /// Counts: registrations, outbox, last sync, clock offset.
+    Status,
+    /// The audit chain.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffCmd {
+    /// Add an account; the password comes from ZKDESK_NEW_PASSWORD or a prompt.
+    Add {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = ["counter", "supervisor"])]
+        role: String,
+        /// A supervisor authorising the change (password from ZKDESK_SUPERVISOR_PASSWORD);
+        /// not needed while no supervisor exists.
+        #[arg(long)]
+        supervisor: Option<String>,
+    },
+    List {
+        #[arg(long)]
+        supervisor: Option<String>,
+    },
+    Disable {
+        id: String,
+        #[arg(long)]
+        supervisor: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Walk the chain; exit 1 naming the first broken row.
+    Verify,
+}
+
+/// A failure: exit code and the reason.
+struct Failure {
+    code: u8,
+    error: DeskError,
+    /// The JSON answer was already printed (e.g. a failed audit report).
+    answered: bool,
+}
+
+impl From<DeskError> for Failure {
+    fn from(error: DeskError) -> Self {
+        Failure { code: 1, error, answered: false }
+    }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_env("ZKDESK_LOG")).with_writer(std::io::stderr).init();
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            if json && !f.answered {
+                println!("{}", serde_json::json!({ "error": { "code": f.error.code, "message": f.error.message } }));
+            }
+            eprintln!("zkctl: {} ({})", f.error.detail, f.error.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn now() -> Now {
+    chrono::Local::now().fixed_offset()
+}
+
+fn secret(var: &str, prompt: &str) -> Result<String, Failure> {
+    if let Ok(v) = std::env::var(var) {
+        return Ok(v);
+    }
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        return rpassword::prompt_password(prompt).map_err(|e| DeskError::invalid("无法读取密码", format!("reading password: {e}")).into());
+    }
+    Err(Failure { code: 2, error: DeskError::invalid(format!("请设置环境变量 {var}"), format!("no terminal to prompt on and {var} is not set")), answered: false })
+}
+
+fn actor(desk: &mut Desk, supervisor: Option<String>) -> Result<Actor, Failure> {
+    match supervisor {
+        None => Ok(Actor::Bootstrap),
+        Some(id) => {
+            let pw = secret("ZKDESK_SUPERVISOR_PASSWORD", "主管密码: ")?;
+            Ok(Actor::Staff(desk.verify_credentials(&id, &pw, Role::Supervisor, "zkctl", &now())?))
+        }
+    }
+}
+
+fn print<T: Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> String) {
+    if json {
+        println!("{}", serde_json::to_string(value).expect("transport types serialize"));
+    } else {
+        println!("{}", text(value));
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let dir = cli.data_dir.unwrap_or_else(zkdesk::store::default_data_dir);
+    let mut desk = Desk::open(&dir)?;
+    let json = cli.json;
+    match cli.command {
+        Command::Staff { cmd: StaffCmd::Add { id, name, role, supervisor } } => {
+            let actor = actor(&mut desk, supervisor)?;
+            let password = secret("ZKDESK_NEW_PASSWORD", "新密码: ")?;
+            let role = Role::parse(&role)?;
+            let info = desk.staff_add(&actor, &NewStaffArgs { staff_id: id, name, role, password }, &now())?;
+            print(json, &info, |i| format!("已添加 {} {}（{}）", i.staff_id, i.name, i.role.label()));
+        }
+        Command::Staff { cmd: StaffCmd::List { supervisor } } => {
+            let actor = actor(&mut desk, supervisor)?;
+            let list = desk.staff_list(&actor)?;
+            print(json, &list, |l| {
+                l.iter()
+                    .map(|s| format!("{}\t{}\t{}\t{}", s.staff_id, s.name, s.role.label(), if s.disabled { "已停用" } else { "正常" }))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        Command::Staff { cmd: StaffCmd::Disable { id, supervisor } } => {
+            let actor = actor(&mut desk, supervisor)?;
+            desk.staff_disable(&actor, &id, &now())?;
+            print(json, &serde_json::json!({ "disabled": id }), |_| format!("已停用 {id}"));
+        }
+        Command::Status => {
+            let s = desk.status()?;
+            print(json, &s, |s| {
+                format!(
+                    "工作站: {}\n缓存报名: {}\n待上传: {}\n被退回: {}\n上次同步: {}\n时钟偏差(ms): {}",
+                    s.station_id.as_deref().unwrap_or("未登记"),
+                    s.registrations,
+                    s.outbox_pending,
+                    s.outbox_parked,
+                    s.last_sync.as_deref().unwrap_or("从未"),
+                    s.clock_offset_ms.map(|v| v.to_string()).unwrap_or_else(|| "未知".into())
+                )
+            });
+        }
+        Command::Audit { cmd: AuditCmd::Verify } => {
+            let r = desk.audit_verify()?;
+            print(json, &r, |r| match &r.broken {
+                None => format!("审计链完整，共 {} 条", r.rows),
+                Some(b) => format!("审计链被破坏: {b}"),
+            });
+            if let Some(b) = r.broken {
+                return Err(Failure { code: 1, error: DeskError::new(ErrorCode::AuditBroken, "审计记录被篡改", b), answered: true });
+            }
+        }
+    }
+    Ok(())
+}

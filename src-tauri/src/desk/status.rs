@@ -1,0 +1,55 @@
+//! Counts and states for `zkctl status`, the status bar, and the audit check.
+
+use rusqlite::OptionalExtension;
+
+use super::Desk;
+use crate::api::{AuditReport, Health, Indicator, StatusBar, StatusReport};
+use crate::domain::DeskError;
+use crate::store::{audit, settings};
+
+impl Desk {
+    pub fn status(&self) -> Result<StatusReport, DeskError> {
+        let c = self.store.conn();
+        let count = |sql: &str| -> Result<i64, DeskError> { Ok(c.query_row(sql, [], |r| r.get(0))?) };
+        let station_id: Option<String> = c.query_row("SELECT station_id FROM station WHERE id = 1", [], |r| r.get(0)).optional()?;
+        Ok(StatusReport {
+            station_id,
+            registrations: count("SELECT COUNT(*) FROM registration")?,
+            outbox_pending: count("SELECT COUNT(*) FROM outbox WHERE state = 'pending'")?,
+            outbox_parked: count("SELECT COUNT(*) FROM outbox WHERE state = 'parked'")?,
+            last_sync: settings::get(c, "last_sync")?,
+            clock_offset_ms: settings::get(c, "clock_offset_ms")?.and_then(|v| v.parse().ok()),
+            schema_version: c.pragma_query_value(None, "user_version", |r| r.get(0))?,
+            staff: count("SELECT COUNT(*) FROM staff WHERE disabled = 0")?,
+        })
+    }
+
+    /// What the status bar shows. Devices and sync report here as they come to exist.
+    pub fn status_bar(&self) -> Result<StatusBar, DeskError> {
+        let s = self.status()?;
+        let network = match &s.station_id {
+            None => Indicator { health: Health::Off, label: "未登记工作站".into() },
+            Some(_) => Indicator { health: Health::Warn, label: "同步功能尚未实现".into() },
+        };
+        let queue = match (s.outbox_pending, s.outbox_parked) {
+            (0, 0) => Indicator { health: Health::Ok, label: "待上传 0".into() },
+            (p, 0) => Indicator { health: Health::Warn, label: format!("待上传 {p}") },
+            (p, k) => Indicator { health: Health::Down, label: format!("待上传 {p}，被退回 {k}") },
+        };
+        Ok(StatusBar {
+            reader: Indicator { health: Health::Off, label: "读卡器：尚未实现".into() },
+            camera: Indicator { health: Health::Off, label: "摄像头：尚未实现".into() },
+            network,
+            queue,
+        })
+    }
+
+    pub fn audit_verify(&self) -> Result<AuditReport, DeskError> {
+        let r = audit::verify(self.store.conn())?;
+        let broken_seq = r.broken.as_ref().map(|b| match b {
+            audit::ChainBreak::Edited { seq } | audit::ChainBreak::Unlinked { seq, .. } => *seq,
+            audit::ChainBreak::Truncated { last_seq } => *last_seq + 1,
+        });
+        Ok(AuditReport { ok: r.broken.is_none(), rows: r.rows, broken: r.broken.map(|b| b.describe()), broken_seq })
+    }
+}

@@ -1,0 +1,57 @@
+//! The one error type every caller sees: a stable code, a Chinese message for staff,
+//! and an English detail for the logs.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Stable machine-readable error codes (also the refusal codes of `zkctl --json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    BadCredentials,
+    AccountDisabled,
+    NotAuthorized,
+    NotLoggedIn,
+    InvalidInput,
+    Conflict,
+    NotFound,
+    Storage,
+    AuditBroken,
+}
+
+/// An error with a message fit for counter staff (`message`, Chinese) and one for the log (`detail`).
+#[derive(Debug, Clone, thiserror::Error, Serialize, TS)]
+#[error("{code:?}: {detail}")]
+pub struct DeskError {
+    pub code: ErrorCode,
+    /// Shown to staff, in Simplified Chinese.
+    pub message: String,
+    /// Written to the log, in English.
+    pub detail: String,
+}
+
+impl DeskError {
+    pub fn new(code: ErrorCode, message: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self { code, message: message.into(), detail: detail.into() }
+    }
+
+    pub fn bad_credentials() -> Self {
+        Self::new(ErrorCode::BadCredentials, "工号或密码错误", "wrong staff id or password")
+    }
+
+    pub fn not_authorized(action: &str) -> Self {
+        Self::new(
+            ErrorCode::NotAuthorized,
+            "此操作需要主管权限",
+            format!("supervisor role required for {action}"),
+        )
+    }
+
+    pub fn invalid(message: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidInput, message, detail)
+    }
+
+    pub fn storage(detail: impl std::fmt::Display) -> Self {
+        Self::new(ErrorCode::Storage, "本地数据库出错，请联系技术支持（数据未丢失）", format!("storage: {detail}"))
+    }
+}

@@ -1,0 +1,7 @@
+//! Types and rules. Invariant: pure — no IO, no clock, no randomness; callers pass time and ids in.
+
+pub mod error;
+pub mod staff;
+
+pub use error::{DeskError, ErrorCode};
+pub use staff::{Role, StaffId};

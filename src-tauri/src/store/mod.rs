@@ -1,0 +1,116 @@
+//! The local store. Invariant: every connection is made by [`Store::open`], which applies the
+//! migrations and the durability pragmas; nothing else opens the SQLite file.
+
+pub mod audit;
+pub mod migrations;
+pub mod settings;
+pub mod staff;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+use crate::domain::DeskError;
+
+/// The file name inside the data directory.
+pub const DB_FILE: &str = "zkdesk.sqlite3";
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("migration: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("json: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl From<StoreError> for DeskError {
+    fn from(e: StoreError) -> Self {
+        let full = matches!(&e, StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::DiskFull);
+        if full {
+            DeskError::new(
+                crate::domain::ErrorCode::Storage,
+                "磁盘空间已满，本次操作未保存，请清理磁盘后重试（已保存的数据不受影响）",
+                format!("disk full: {e}"),
+            )
+        } else {
+            DeskError::storage(e)
+        }
+    }
+}
+
+impl From<rusqlite::Error> for DeskError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::from(e).into()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `data_dir` and brings its schema up to date.
+    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(data_dir)?;
+        Self::open_file(&data_dir.join(DB_FILE))
+    }
+
+    pub fn open_file(path: &Path) -> Result<Self, StoreError> {
+        let mut conn = Connection::open(path)?;
+        // WAL lets the GUI read while sync writes; FULL makes a committed confirmation survive power loss.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        migrations::apply(&mut conn)?;
+        Ok(Self { conn, path: path.to_path_buf() })
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pragmas_are_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mode: String = store.conn().pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        let sync: i64 = store.conn().pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
+        let fk: i64 = store.conn().pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        assert_eq!(sync, 2, "synchronous=FULL");
+        assert_eq!(fk, 1);
+    }
+}
+
+/// The application identifier; the GUI's `tauri.conf.json` uses the same one, so the app and
+/// `zkctl` find the same data directory.
+pub const APP_IDENTIFIER: &str = "cn.zkdesk.station";
+
+/// The default data directory, `$XDG_DATA_HOME/<identifier>` (as Tauri's `app_data_dir`).
+pub fn default_data_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join(APP_IDENTIFIER)
+}

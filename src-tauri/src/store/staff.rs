@@ -1,0 +1,57 @@
+//! Staff accounts: rows of the `staff` table.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::domain::Role;
+
+#[derive(Debug, Clone)]
+pub struct StaffRow {
+    pub staff_id: String,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub disabled: bool,
+    pub created_at: String,
+}
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StaffRow> {
+    let role: String = r.get(2)?;
+    Ok(StaffRow {
+        staff_id: r.get(0)?,
+        name: r.get(1)?,
+        // The CHECK constraint only admits the two roles.
+        role: if role == "supervisor" { Role::Supervisor } else { Role::Counter },
+        password_hash: r.get(3)?,
+        disabled: r.get::<_, i64>(4)? != 0,
+        created_at: r.get(5)?,
+    })
+}
+
+const COLUMNS: &str = "staff_id, name, role, password_hash, disabled, created_at";
+
+pub fn get(conn: &Connection, staff_id: &str) -> rusqlite::Result<Option<StaffRow>> {
+    conn.query_row(&format!("SELECT {COLUMNS} FROM staff WHERE staff_id = ?1"), [staff_id], from_row).optional()
+}
+
+pub fn list(conn: &Connection) -> rusqlite::Result<Vec<StaffRow>> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM staff ORDER BY staff_id"))?;
+    let rows = stmt.query_map([], from_row)?;
+    rows.collect()
+}
+
+pub fn insert(conn: &Connection, row: &StaffRow) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO staff (staff_id, name, role, password_hash, disabled, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![row.staff_id, row.name, row.role.as_str(), row.password_hash, row.disabled as i64, row.created_at],
+    )?;
+    Ok(())
+}
+
+pub fn set_disabled(conn: &Connection, staff_id: &str, disabled: bool) -> rusqlite::Result<bool> {
+    let n = conn.execute("UPDATE staff SET disabled = ?2 WHERE staff_id = ?1", params![staff_id, disabled as i64])?;
+    Ok(n == 1)
+}
+
+pub fn count_supervisors(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT COUNT(*) FROM staff WHERE role = 'supervisor' AND disabled = 0", [], |r| r.get(0))
+}

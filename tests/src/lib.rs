@@ -1,0 +1,23 @@
+//! Helpers shared by the end-to-end tests: run `zkctl` against a temporary data directory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Path of a binary built in this workspace's target directory (built by `cargo build` first).
+pub fn workspace_bin(name: &str) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    target.join("debug").join(name)
+}
+
+/// Runs `zkctl --data-dir DIR ARGS` with the given environment.
+pub fn zkctl(data_dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(workspace_bin("zkctl"));
+    cmd.arg("--data-dir").arg(data_dir).args(args).stdin(std::process::Stdio::null());
+    cmd.env_remove("ZKDESK_PASSWORD").env_remove("ZKDESK_NEW_PASSWORD").env_remove("ZKDESK_SUPERVISOR_PASSWORD");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("zkctl runs (build it with `cargo build --workspace` first)")
+}

@@ -1,0 +1,109 @@
+//! Authentication and authorization at the Rust command layer (`gui::AppState`, the code every
+//! Tauri command calls), on a real store.
+
+use chrono::{DateTime, FixedOffset};
+use zkdesk::api::{LoginArgs, NewStaffArgs, Role, StaffIdArgs};
+use zkdesk::desk::{Actor, Desk};
+use zkdesk::domain::ErrorCode;
+use zkdesk::gui::AppState;
+
+fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).unwrap()
+}
+
+/// A store with a supervisor A001, counter staff S001 and a disabled S009.
+fn state() -> (tempfile::TempDir, AppState) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut desk = Desk::open(dir.path()).unwrap();
+    let now = at("2026-11-22T08:00:00+08:00");
+    let add = |desk: &mut Desk, actor: &Actor, id: &str, role: Role, pw: &str| {
+        desk.staff_add(actor, &NewStaffArgs { staff_id: id.into(), name: format!("员工{id}"), role, password: pw.into() }, &now).unwrap();
+    };
+    add(&mut desk, &Actor::Bootstrap, "A001", Role::Supervisor, "zhuguan-2026");
+    let sup = Actor::Staff(desk.login("A001", "zhuguan-2026", &now).unwrap());
+    add(&mut desk, &sup, "S001", Role::Counter, "shouli-2026");
+    add(&mut desk, &sup, "S009", Role::Counter, "tingyong-2026");
+    desk.staff_disable(&sup, "S009", &now).unwrap();
+    (dir, AppState::new(desk))
+}
+
+fn login(state: &AppState, id: &str, pw: &str) -> Result<zkdesk::api::SessionInfo, zkdesk::domain::DeskError> {
+    state.login(LoginArgs { staff_id: id.into(), password: pw.into() }, &at("2026-11-22T09:00:00+08:00"))
+}
+
+#[test]
+fn a_wrong_password_is_refused() {
+    let (_d, s) = state();
+    let e = login(&s, "S001", "shouli-2025").unwrap_err();
+    assert_eq!(e.code, ErrorCode::BadCredentials);
+    assert_eq!(e.message, "工号或密码错误");
+    assert!(s.current_session().is_none());
+}
+
+#[test]
+fn an_unknown_account_gets_the_same_answer_as_a_wrong_password() {
+    let (_d, s) = state();
+    let e = login(&s, "X404", "whatever-pw").unwrap_err();
+    assert_eq!(e.code, ErrorCode::BadCredentials);
+}
+
+#[test]
+fn a_disabled_account_is_refused() {
+    let (_d, s) = state();
+    let e = login(&s, "S009", "tingyong-2026").unwrap_err();
+    assert_eq!(e.code, ErrorCode::AccountDisabled);
+}
+
+#[test]
+fn the_right_password_opens_a_session() {
+    let (_d, s) = state();
+    let session = login(&s, "S001", "shouli-2026").unwrap();
+    assert_eq!(session.role, Role::Counter);
+    assert_eq!(s.current_session(), Some(session));
+    assert!(s.status_bar().is_ok());
+}
+
+#[test]
+fn counter_staff_cannot_call_supervisor_commands() {
+    let (_d, s) = state();
+    login(&s, "S001", "shouli-2026").unwrap();
+    let now = at("2026-11-22T09:05:00+08:00");
+    assert_eq!(s.staff_list().unwrap_err().code, ErrorCode::NotAuthorized);
+    let add = NewStaffArgs { staff_id: "S777".into(), name: "冒名".into(), role: Role::Supervisor, password: "password-1".into() };
+    assert_eq!(s.staff_add(add, &now).unwrap_err().code, ErrorCode::NotAuthorized);
+    assert_eq!(s.staff_disable(StaffIdArgs { staff_id: "A001".into() }, &now).unwrap_err().code, ErrorCode::NotAuthorized);
+}
+
+#[test]
+fn commands_without_a_session_are_refused() {
+    let (_d, s) = state();
+    assert_eq!(s.status_bar().unwrap_err().code, ErrorCode::NotLoggedIn);
+    assert_eq!(s.staff_list().unwrap_err().code, ErrorCode::NotLoggedIn);
+}
+
+#[test]
+fn a_supervisor_can_manage_staff_and_a_disabled_session_stops_working() {
+    let (dir, s) = state();
+    login(&s, "A001", "zhuguan-2026").unwrap();
+    let now = at("2026-11-22T09:10:00+08:00");
+    assert_eq!(s.staff_list().unwrap().len(), 3);
+    s.staff_add(NewStaffArgs { staff_id: "S002".into(), name: "新人".into(), role: Role::Counter, password: "xinren-2026".into() }, &now).unwrap();
+
+    // A session is re-checked on every command: disable the supervisor from another connection.
+    let other = Desk::open(dir.path()).unwrap();
+    other.store().conn().execute("UPDATE staff SET disabled = 1 WHERE staff_id = 'A001'", []).unwrap();
+    assert_eq!(s.staff_list().unwrap_err().code, ErrorCode::AccountDisabled);
+}
+
+#[test]
+fn logins_and_failures_are_audited() {
+    let (dir, s) = state();
+    login(&s, "S001", "bad-password").unwrap_err();
+    login(&s, "S001", "shouli-2026").unwrap();
+    let desk = Desk::open(dir.path()).unwrap();
+    let events = zkdesk::store::audit::recent(desk.store().conn(), 2).unwrap();
+    assert_eq!(events[0].kind, "login");
+    assert_eq!(events[1].kind, "login_failed");
+    assert_eq!(events[1].actor, "S001");
+    assert!(desk.audit_verify().unwrap().ok);
+}

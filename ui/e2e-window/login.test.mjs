@@ -1,0 +1,55 @@
+// The real Tauri window: log in through WebDriver and keep a screenshot as an artifact.
+// Started by scripts/window-test.sh (Xvfb + tauri-driver on :4444, app binary in ZKDESK_APP).
+import { test, after, before } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync, mkdirSync } from "node:fs";
+import { Builder, By, Capabilities, until } from "selenium-webdriver";
+
+let driver;
+const artifacts = process.env.ZKDESK_ARTIFACTS ?? "../artifacts";
+
+before(async () => {
+  const caps = new Capabilities();
+  caps.set("tauri:options", { application: process.env.ZKDESK_APP, args: ["--data-dir", process.env.ZKDESK_DATA_DIR] });
+  caps.setBrowserName("wry");
+  driver = await new Builder().withCapabilities(caps).usingServer("http://127.0.0.1:4444/").build();
+});
+
+after(async () => {
+  await driver?.quit();
+});
+
+async function shot(name) {
+  mkdirSync(artifacts, { recursive: true });
+  writeFileSync(`${artifacts}/${name}.png`, await driver.takeScreenshot(), "base64");
+}
+
+test("the login screen renders in Chinese", async () => {
+  const h1 = await driver.wait(until.elementLocated(By.css("h1")), 15000);
+  assert.equal(await h1.getText(), "自考现场确认工作站");
+  await shot("window-login");
+});
+
+test("a wrong password is refused in the real app", async () => {
+  await driver.findElement(By.id("staff-id")).sendKeys("A001");
+  await driver.findElement(By.id("password")).sendKeys("not-the-password");
+  await driver.findElement(By.id("login-button")).click();
+  const err = await driver.findElement(By.id("login-error"));
+  await driver.wait(async () => (await err.getText()) !== "", 5000);
+  assert.equal(await err.getText(), "工号或密码错误");
+});
+
+test("the supervisor logs in and sees the main layout", async () => {
+  const id = await driver.findElement(By.id("staff-id"));
+  await id.clear();
+  await id.sendKeys("A001");
+  await driver.findElement(By.id("password")).sendKeys("window-test-pw");
+  await driver.findElement(By.id("login-button")).click();
+  const who = await driver.wait(until.elementLocated(By.id("who")), 10000);
+  assert.match(await who.getText(), /窗口主管/);
+  const nav = await driver.findElements(By.css("#nav button"));
+  assert.equal(nav.length, 6);
+  await driver.wait(until.elementLocated(By.id("status-queue")), 10000);
+  assert.equal(await driver.findElement(By.id("status-queue")).getText(), "待上传 0");
+  await shot("window-main");
+});

@@ -1,0 +1,63 @@
+import { expect, test } from "@playwright/test";
+import { mockIpc } from "./mock-ipc";
+
+const STAFF = [
+  { staff_id: "A001", name: "王主管", role: "supervisor" as const, password: "zhuguan-2026" },
+  { staff_id: "S001", name: "李受理", role: "counter" as const, password: "shouli-2026" },
+  { staff_id: "S009", name: "赵停用", role: "counter" as const, password: "tingyong-2026", disabled: true },
+];
+
+test.beforeEach(async ({ page }) => {
+  await mockIpc(page, STAFF);
+  await page.goto("/");
+});
+
+test("the login screen is in Chinese", async ({ page }) => {
+  await expect(page.locator("h1")).toHaveText("自考现场确认工作站");
+  await expect(page.locator("label[for=staff-id]")).toHaveText("工号");
+  await expect(page.locator("label[for=password]")).toHaveText("密码");
+  await expect(page.locator("#login-button")).toHaveText("登录");
+  await page.screenshot({ path: "../artifacts/playwright/login.png" });
+});
+
+test("an empty form is refused before asking the core", async ({ page }) => {
+  await page.click("#login-button");
+  await expect(page.locator("#login-error")).toHaveText("请输入工号");
+});
+
+test("a bad password shows the error and stays on the login screen", async ({ page }) => {
+  await page.fill("#staff-id", "S001");
+  await page.fill("#password", "wrong-password");
+  await page.click("#login-button");
+  await expect(page.locator("#login-error")).toHaveText("工号或密码错误");
+  await expect(page.locator("#main-layout")).toHaveCount(0);
+  await expect(page.locator("#password")).toHaveValue("");
+});
+
+test("a disabled account is refused with its reason", async ({ page }) => {
+  await page.fill("#staff-id", "S009");
+  await page.fill("#password", "tingyong-2026");
+  await page.click("#login-button");
+  await expect(page.locator("#login-error")).toHaveText("该账号已停用，请联系主管");
+});
+
+test("a good password reaches the main layout with navigation and status bar", async ({ page }) => {
+  await page.fill("#staff-id", "A001");
+  await page.fill("#password", "zhuguan-2026");
+  await page.press("#password", "Enter");
+  await expect(page.locator("#main-layout")).toBeVisible();
+  await expect(page.locator("#who")).toContainText("王主管");
+  await expect(page.locator("#nav button")).toHaveText(["现场确认", "今日确认", "审核任务", "同步", "报表", "设置"]);
+  await expect(page.locator("#content")).toContainText("尚未实现");
+  await expect(page.locator("#status-queue")).toHaveText("待上传 0");
+  await page.click("#nav button[data-page=settings]");
+  await expect(page.locator("table.grid tbody tr")).toHaveCount(3);
+  await page.screenshot({ path: "../artifacts/playwright/main.png" });
+});
+
+test("counter staff do not see supervisor pages", async ({ page }) => {
+  await page.fill("#staff-id", "S001");
+  await page.fill("#password", "shouli-2026");
+  await page.click("#login-button");
+  await expect(page.locator("#nav button")).toHaveText(["现场确认", "今日确认", "同步", "设置"]);
+});

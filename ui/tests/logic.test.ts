@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { loginFormProblem } from "../src/logic/login";
+import { navFor, NAV } from "../src/logic/nav";
+import { isDeskError, staffMessage } from "../src/logic/errors";
+
+describe("login form", () => {
+  it("asks for the staff id first, then the password", () => {
+    expect(loginFormProblem({ staffId: " ", password: "" })).toBe("请输入工号");
+    expect(loginFormProblem({ staffId: "S001", password: "" })).toBe("请输入密码");
+    expect(loginFormProblem({ staffId: "S001", password: "x" })).toBeNull();
+  });
+});
+
+describe("navigation", () => {
+  it("shows counter staff only their pages", () => {
+    const ids = navFor("counter").map((n) => n.id);
+    expect(ids).toEqual(["counter", "today", "sync", "settings"]);
+  });
+  it("shows supervisors everything, in order", () => {
+    expect(navFor("supervisor").map((n) => n.label)).toEqual(["现场确认", "今日确认", "审核任务", "同步", "报表", "设置"]);
+  });
+  it("labels every page in Chinese", () => {
+    for (const n of NAV) expect(n.label).toMatch(/[\u4e00-\u9fff]/);
+  });
+});
+
+describe("error messages", () => {
+  it("shows the core's Chinese message", () => {
+    const e = { code: "BAD_CREDENTIALS", message: "工号或密码错误", detail: "wrong" };
+    expect(isDeskError(e)).toBe(true);
+    expect(staffMessage(e)).toBe("工号或密码错误");
+  });
+  it("never shows raw English for unknown failures", () => {
+    expect(staffMessage(new Error("socket hang up"))).not.toMatch(/socket/);
+    expect(staffMessage("boom")).toMatch(/操作失败/);
+  });
+});
