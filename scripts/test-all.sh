@@ -21,6 +21,8 @@ rust_tests() {
   fi
 }
 
+# The PC/SC tests talk to a real pcscd with the vpcd driver.
+scripts/pcscd.sh || failed+=("pcscd")
 suite "rust (cargo nextest)" rust_tests
 suite "ui logic (vitest)" bash -c "cd ui && npx vitest run"
 suite "ui in chromium (playwright, IPC mocked)" bash -c "cd ui && npx playwright test"

@@ -4,6 +4,7 @@
 //!
 //! - [`domain`]  types and rules, pure: roles, id numbers, errors with staff-facing Chinese text.
 //!   No IO, no clock: time and ids are passed in.
+//! - [`idcard`]  second-generation ID cards: SAM_V codec, text parser, GB 11643, readers.
 //! - [`store`]   the one SQLite file: open, migrations, repositories, the audit chain.
 //! - [`desk`]    the application service: the only place that orchestrates; the GUI and `zkctl`
 //!   both call it and hold no rules of their own.
@@ -15,6 +16,7 @@
 pub mod api;
 pub mod desk;
 pub mod domain;
+pub mod idcard;
 pub mod store;
 
 #[cfg(feature = "gui")]

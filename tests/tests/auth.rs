@@ -87,7 +87,8 @@ fn a_supervisor_can_manage_staff_and_a_disabled_session_stops_working() {
     login(&s, "A001", "zhuguan-2026").unwrap();
     let now = at("2026-11-22T09:10:00+08:00");
     assert_eq!(s.staff_list().unwrap().len(), 3);
-    s.staff_add(NewStaffArgs { staff_id: "S002".into(), name: "新人".into(), role: Role::Counter, password: "xinren-2026".into() }, &now).unwrap();
+    s.staff_add(NewStaffArgs { staff_id: "S002".into(), name: "新人".into(), role: Role::Counter, password: "xinren-2026".into() }, &now)
+        .unwrap();
 
     // A session is re-checked on every command: disable the supervisor from another connection.
     let other = Desk::open(dir.path()).unwrap();

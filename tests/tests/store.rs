@@ -18,8 +18,19 @@ fn migrations_apply_to_an_empty_file_and_are_idempotent() {
     assert_eq!(v, migrations::latest_version());
     let tables = table_names(first.conn());
     for t in [
-        "audit_event", "blacklist", "confirmation", "feed_cursor", "number_block", "outbox", "photo", "registration",
-        "review_decision", "review_task", "setting", "staff", "station",
+        "audit_event",
+        "blacklist",
+        "confirmation",
+        "feed_cursor",
+        "number_block",
+        "outbox",
+        "photo",
+        "registration",
+        "review_decision",
+        "review_task",
+        "setting",
+        "staff",
+        "station",
     ] {
         assert!(tables.contains(&t.to_string()), "missing table {t}: {tables:?}");
     }

@@ -46,7 +46,9 @@ fn staff_lifecycle_through_the_cli() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("supervisor"));
 
     let env = [("ZKDESK_NEW_PASSWORD", "shouli-2026"), ("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")];
-    assert!(zkctl(dir.path(), &["staff", "add", "--id", "S001", "--name", "李受理", "--role", "counter", "--supervisor", "A001"], &env).status.success());
+    assert!(zkctl(dir.path(), &["staff", "add", "--id", "S001", "--name", "李受理", "--role", "counter", "--supervisor", "A001"], &env)
+        .status
+        .success());
 
     // A wrong supervisor password is refused.
     let bad = [("ZKDESK_NEW_PASSWORD", "x-2026-abc"), ("ZKDESK_SUPERVISOR_PASSWORD", "nope")];

@@ -20,6 +20,8 @@ after(async () => {
 });
 
 async function shot(name) {
+  // WebKit paints asynchronously: let two frames pass so the screenshot shows the current DOM.
+  await driver.executeAsyncScript("const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));");
   mkdirSync(artifacts, { recursive: true });
   writeFileSync(`${artifacts}/${name}.png`, await driver.takeScreenshot(), "base64");
 }

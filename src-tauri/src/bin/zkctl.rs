@@ -32,6 +32,11 @@ enum Command {
     },
     /// Counts: registrations, outbox, last sync, clock offset.
     Status,
+    /// ID cards: decode captured bytes, or read one card from a reader.
+    Card {
+        #[command(subcommand)]
+        cmd: CardCmd,
+    },
     /// The audit chain.
     Audit {
         #[command(subcommand)]
@@ -62,6 +67,19 @@ enum StaffCmd {
         id: String,
         #[arg(long)]
         supervisor: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CardCmd {
+    /// A SAM_V read reply (binary or hex text) or a 256-byte text block → identity JSON.
+    Decode { file: PathBuf },
+    /// Wait for one card: R = pcsc[:NAME] | serial:PATH[@BAUD] | sim:FILE.
+    Read {
+        #[arg(long)]
+        reader: String,
+        #[arg(long, default_value_t = 30.0)]
+        timeout: f64,
     },
 }
 
@@ -112,7 +130,11 @@ fn secret(var: &str, prompt: &str) -> Result<String, Failure> {
     if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
         return rpassword::prompt_password(prompt).map_err(|e| DeskError::invalid("无法读取密码", format!("reading password: {e}")).into());
     }
-    Err(Failure { code: 2, error: DeskError::invalid(format!("请设置环境变量 {var}"), format!("no terminal to prompt on and {var} is not set")), answered: false })
+    Err(Failure {
+        code: 2,
+        error: DeskError::invalid(format!("请设置环境变量 {var}"), format!("no terminal to prompt on and {var} is not set")),
+        answered: false,
+    })
 }
 
 fn actor(desk: &mut Desk, supervisor: Option<String>) -> Result<Actor, Failure> {
@@ -133,7 +155,35 @@ fn print<T: Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> String) {
     }
 }
 
+fn usage(message: &str, detail: String) -> Failure {
+    Failure { code: 2, error: DeskError::invalid(message, detail), answered: false }
+}
+
+fn card(cmd: CardCmd) -> Result<(), Failure> {
+    use zkdesk::idcard::{self, reader};
+    let identity = match cmd {
+        CardCmd::Decode { file } => {
+            let bytes = std::fs::read(&file).map_err(|e| usage("无法读取文件", format!("cannot read {}: {e}", file.display())))?;
+            idcard::decode_any(&bytes).map_err(|e| DeskError::invalid(e.message(), e.to_string()))?
+        }
+        CardCmd::Read { reader: r, timeout } => {
+            let spec = reader::ReaderSpec::parse(&r).map_err(|d| usage("读卡器设置无效", d))?;
+            if !(timeout.is_finite() && timeout > 0.0) {
+                return Err(usage("超时必须是正数", format!("bad timeout {timeout}")));
+            }
+            reader::read_one(&spec, std::time::Duration::from_secs_f64(timeout))
+                .map_err(|e| DeskError::new(ErrorCode::NotFound, e.message, e.detail))?
+        }
+    };
+    println!("{}", serde_json::to_string(&identity).expect("identity serializes"));
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<(), Failure> {
+    // Card commands touch no store.
+    if let Command::Card { cmd } = cli.command {
+        return card(cmd);
+    }
     let dir = cli.data_dir.unwrap_or_else(zkdesk::store::default_data_dir);
     let mut desk = Desk::open(&dir)?;
     let json = cli.json;
@@ -174,6 +224,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 )
             });
         }
+        Command::Card { .. } => unreachable!("handled before the store is opened"),
         Command::Audit { cmd: AuditCmd::Verify } => {
             let r = desk.audit_verify()?;
             print(json, &r, |r| match &r.broken {

@@ -51,7 +51,9 @@ impl Desk {
         let outcome = match &row {
             None => Err(DeskError::bad_credentials()),
             Some(r) if !password_matches(password, &r.password_hash) => Err(DeskError::bad_credentials()),
-            Some(r) if r.disabled => Err(DeskError::new(ErrorCode::AccountDisabled, "该账号已停用，请联系主管", format!("account {staff_id} is disabled"))),
+            Some(r) if r.disabled => {
+                Err(DeskError::new(ErrorCode::AccountDisabled, "该账号已停用，请联系主管", format!("account {staff_id} is disabled")))
+            }
             Some(r) => Ok(Session { staff_id: r.staff_id.clone(), name: r.name.clone(), role: r.role }),
         };
         match &outcome {
@@ -78,7 +80,11 @@ impl Desk {
         let row = staff::get(self.store.conn(), &session.staff_id)?
             .ok_or_else(|| DeskError::new(ErrorCode::NotLoggedIn, "请重新登录", format!("staff {} no longer exists", session.staff_id)))?;
         if row.disabled {
-            return Err(DeskError::new(ErrorCode::AccountDisabled, "该账号已停用，请联系主管", format!("account {} is disabled", row.staff_id)));
+            return Err(DeskError::new(
+                ErrorCode::AccountDisabled,
+                "该账号已停用，请联系主管",
+                format!("account {} is disabled", row.staff_id),
+            ));
         }
         if need == Role::Supervisor {
             require_supervisor(row.role, action)?;
@@ -100,7 +106,14 @@ impl Desk {
     }
 
     /// Checks another person's credentials for a one-off authorisation (e.g. a supervisor at the counter).
-    pub fn verify_credentials(&mut self, staff_id: &str, password: &str, need: Role, action: &str, now: &Now) -> Result<Session, DeskError> {
+    pub fn verify_credentials(
+        &mut self,
+        staff_id: &str,
+        password: &str,
+        need: Role,
+        action: &str,
+        now: &Now,
+    ) -> Result<Session, DeskError> {
         let session = self.login(staff_id, password, now)?;
         self.authorize(&session, need, action)
     }

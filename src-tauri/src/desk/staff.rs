@@ -21,7 +21,11 @@ impl Desk {
         let at = rfc3339(now);
         let tx = self.store.conn_mut().transaction()?;
         if staff::get(&tx, &new.staff_id)?.is_some() {
-            return Err(DeskError::new(ErrorCode::Conflict, format!("工号 {} 已存在", new.staff_id), format!("staff {} exists", new.staff_id)));
+            return Err(DeskError::new(
+                ErrorCode::Conflict,
+                format!("工号 {} 已存在", new.staff_id),
+                format!("staff {} exists", new.staff_id),
+            ));
         }
         let row = staff::StaffRow {
             staff_id: new.staff_id.clone(),

@@ -40,11 +40,7 @@ impl DeskError {
     }
 
     pub fn not_authorized(action: &str) -> Self {
-        Self::new(
-            ErrorCode::NotAuthorized,
-            "此操作需要主管权限",
-            format!("supervisor role required for {action}"),
-        )
+        Self::new(ErrorCode::NotAuthorized, "此操作需要主管权限", format!("supervisor role required for {action}"))
     }
 
     pub fn invalid(message: impl Into<String>, detail: impl Into<String>) -> Self {

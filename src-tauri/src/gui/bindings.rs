@@ -70,10 +70,9 @@ pub fn render() -> String {
     for c in commands(&cfg) {
         let returns = if c.returns == "null" { "void".to_string() } else { c.returns.clone() };
         match &c.args {
-            Some(a) => out.push_str(&format!(
-                "  {name}: (args: {a}): Promise<{returns}> => invoke(\"{name}\", {{ args }}),\n",
-                name = c.name
-            )),
+            Some(a) => {
+                out.push_str(&format!("  {name}: (args: {a}): Promise<{returns}> => invoke(\"{name}\", {{ args }}),\n", name = c.name))
+            }
             None => out.push_str(&format!("  {name}: (): Promise<{returns}> => invoke(\"{name}\"),\n", name = c.name)),
         }
     }
@@ -93,9 +92,6 @@ mod tests {
             std::fs::write(&path, &fresh).unwrap();
         }
         let current = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            current == fresh,
-            "ui/src/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p zkdesk bindings` and commit it"
-        );
+        assert!(current == fresh, "ui/src/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p zkdesk bindings` and commit it");
     }
 }

@@ -29,9 +29,8 @@ fn row_hash(prev: &str, seq: i64, at: &str, actor: &str, kind: &str, detail: &st
 
 /// Appends one event. Call inside the transaction that makes the fact it records.
 pub fn append(conn: &Connection, at: &str, actor: &str, kind: &str, detail: &serde_json::Value) -> rusqlite::Result<i64> {
-    let last: Option<(i64, String)> = conn
-        .query_row("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let last: Option<(i64, String)> =
+        conn.query_row("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
     let (seq, prev) = match last {
         Some((s, h)) => (s + 1, h),
         None => (1, GENESIS.to_string()),
@@ -59,11 +58,15 @@ pub enum ChainBreak {
 impl ChainBreak {
     pub fn describe(&self) -> String {
         match self {
-            ChainBreak::Edited { seq } => format!("audit_event row {seq} was edited (hash mismatch)"),
+            ChainBreak::Edited { seq } => {
+                format!("audit_event row {seq} was edited (hash mismatch)")
+            }
             ChainBreak::Unlinked { seq, expected_prev_seq } => {
                 format!("audit_event row {seq} does not chain from row {expected_prev_seq}: a row was deleted or replaced")
             }
-            ChainBreak::Truncated { last_seq } => format!("audit_event rows after {last_seq} were deleted"),
+            ChainBreak::Truncated { last_seq } => {
+                format!("audit_event rows after {last_seq} were deleted")
+            }
         }
     }
 }

@@ -84,6 +84,20 @@ impl Store {
     }
 }
 
+/// The application identifier; the GUI's `tauri.conf.json` uses the same one, so the app and
+/// `zkctl` find the same data directory.
+pub const APP_IDENTIFIER: &str = "cn.zkdesk.station";
+
+/// The default data directory, `$XDG_DATA_HOME/<identifier>` (as Tauri's `app_data_dir`).
+pub fn default_data_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join(APP_IDENTIFIER)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,18 +113,4 @@ mod tests {
         assert_eq!(sync, 2, "synchronous=FULL");
         assert_eq!(fk, 1);
     }
-}
-
-/// The application identifier; the GUI's `tauri.conf.json` uses the same one, so the app and
-/// `zkctl` find the same data directory.
-pub const APP_IDENTIFIER: &str = "cn.zkdesk.station";
-
-/// The default data directory, `$XDG_DATA_HOME/<identifier>` (as Tauri's `app_data_dir`).
-pub fn default_data_dir() -> PathBuf {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    base.join(APP_IDENTIFIER)
 }

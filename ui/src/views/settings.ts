@@ -58,7 +58,7 @@ export function renderSettings(session: SessionInfo): HTMLElement {
   const name = h("input", { placeholder: "姓名" }) as HTMLInputElement;
   const pw = h("input", { placeholder: "初始密码（至少 8 位）", type: "password" }) as HTMLInputElement;
   const role = h("select", {}, h("option", { value: "counter" }, "受理员"), h("option", { value: "supervisor" }, "主管")) as HTMLSelectElement;
-  const form = h("form", { class: "inline-form" }, id, name, pw, role, h("button", { type: "submit", class: "primary" }, "添加账号"));
+  const form = h("form", { class: "inline-form" }, id, name, pw, role, h("button", { type: "submit", class: "primary" }, "添加账号")) as HTMLFormElement;
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     try {
