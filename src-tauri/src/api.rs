@@ -82,6 +82,9 @@ pub struct StatusReport {
     pub outbox_parked: i64,
     pub last_sync: Option<String>,
     pub clock_offset_ms: Option<i64>,
+    /// The clock differs from the province's by more than 5 minutes.
+    pub clock_warning: bool,
+    pub last_error: Option<String>,
     pub schema_version: i64,
     pub staff: i64,
 }
@@ -94,4 +97,19 @@ pub struct AuditReport {
     /// English description of the first break, naming the row.
     pub broken: Option<String>,
     pub broken_seq: Option<i64>,
+}
+
+/// The enrolled station, for `zkctl station show` and the 同步 page.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct StationInfo {
+    pub station_id: String,
+    pub server_url: String,
+    pub office_name: String,
+    pub region_code: String,
+    pub region_name: String,
+    pub county_code: String,
+    pub county_name: String,
+    pub device_name: String,
+    pub enrolled_at: String,
+    pub token_revoked: bool,
 }

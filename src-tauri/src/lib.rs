@@ -6,6 +6,7 @@
 //!   No IO, no clock: time and ids are passed in.
 //! - [`idcard`]  second-generation ID cards: SAM_V codec, text parser, GB 11643, readers.
 //! - [`store`]   the one SQLite file: open, migrations, repositories, the audit chain.
+//! - [`sync`]    the provincial platform: HTTP client, feeds, number blocks, outbox, backoff.
 //! - [`desk`]    the application service: the only place that orchestrates; the GUI and `zkctl`
 //!   both call it and hold no rules of their own.
 //! - [`api`]     transport types shared by the GUI (exported to TypeScript) and `zkctl --json`.
@@ -18,6 +19,7 @@ pub mod desk;
 pub mod domain;
 pub mod idcard;
 pub mod store;
+pub mod sync;
 
 #[cfg(feature = "gui")]
 pub mod gui;

@@ -56,3 +56,5 @@ pub fn drain_events(
     }
     out
 }
+pub mod fixtures;
+pub mod sim;

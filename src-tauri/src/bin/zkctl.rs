@@ -32,6 +32,13 @@ enum Command {
     },
     /// Counts: registrations, outbox, last sync, clock offset.
     Status,
+    /// The provincial enrollment of this workstation.
+    Station {
+        #[command(subcommand)]
+        cmd: StationCmd,
+    },
+    /// One full sync cycle: reference, feeds, number blocks, outbox.
+    Sync,
     /// ID cards: decode captured bytes, or read one card from a reader.
     Card {
         #[command(subcommand)]
@@ -68,6 +75,19 @@ enum StaffCmd {
         #[arg(long)]
         supervisor: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum StationCmd {
+    Enroll {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        code: String,
+        #[arg(long, default_value = "zkdesk")]
+        device_name: String,
+    },
+    Show,
 }
 
 #[derive(Subcommand)]
@@ -214,15 +234,54 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let s = desk.status()?;
             print(json, &s, |s| {
                 format!(
-                    "工作站: {}\n缓存报名: {}\n待上传: {}\n被退回: {}\n上次同步: {}\n时钟偏差(ms): {}",
+                    "工作站: {}\n缓存报名: {}\n待上传: {}\n被退回: {}\n上次同步: {}\n时钟偏差(ms): {}{}",
                     s.station_id.as_deref().unwrap_or("未登记"),
                     s.registrations,
                     s.outbox_pending,
                     s.outbox_parked,
                     s.last_sync.as_deref().unwrap_or("从未"),
-                    s.clock_offset_ms.map(|v| v.to_string()).unwrap_or_else(|| "未知".into())
+                    s.clock_offset_ms.map(|v| v.to_string()).unwrap_or_else(|| "未知".into()),
+                    if s.clock_warning { "\n警告：本机时钟与省平台相差超过 5 分钟，请校准时间" } else { "" }
                 )
             });
+        }
+        Command::Station { cmd: StationCmd::Enroll { server, code, device_name } } => {
+            let info = desk.enroll_station(&server, &code, &device_name, &now())?;
+            print(json, &info, |i| format!("已登记：{}（{}，{}）", i.station_id, i.office_name, i.server_url));
+        }
+        Command::Station { cmd: StationCmd::Show } => match desk.station_info()? {
+            Some(i) => print(json, &i, |i| {
+                format!(
+                    "工作站: {}\n办公室: {}\n省平台: {}\n登记时间: {}{}",
+                    i.station_id,
+                    i.office_name,
+                    i.server_url,
+                    i.enrolled_at,
+                    if i.token_revoked { "\n凭证已被拒绝，请重新登记" } else { "" }
+                )
+            }),
+            None => return Err(DeskError::new(ErrorCode::NotEnrolled, "本工作站尚未登记", "station not enrolled").into()),
+        },
+        Command::Sync => {
+            let report = desk.sync_now(&now, true, &mut |_| {})?;
+            print(json, &report, |r| {
+                format!(
+                    "报名更新 {}，审核任务 {}，新号段 {}，上传成功 {}，被退回 {}{}",
+                    r.registrations_applied,
+                    r.tasks_applied,
+                    r.blocks_leased,
+                    r.accepted,
+                    r.parked,
+                    r.error.as_deref().map(|e| format!("\n同步中断：{e}")).unwrap_or_default()
+                )
+            });
+            if let Some(e) = report.error {
+                return Err(Failure {
+                    code: 1,
+                    error: DeskError::new(ErrorCode::Network, e, report.error_detail.unwrap_or_default()),
+                    answered: json,
+                });
+            }
         }
         Command::Card { .. } => unreachable!("handled before the store is opened"),
         Command::Audit { cmd: AuditCmd::Verify } => {

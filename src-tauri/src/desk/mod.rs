@@ -5,6 +5,7 @@
 
 mod auth;
 mod staff;
+mod station;
 mod status;
 
 use std::path::Path;

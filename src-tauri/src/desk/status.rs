@@ -12,13 +12,16 @@ impl Desk {
         let c = self.store.conn();
         let count = |sql: &str| -> Result<i64, DeskError> { Ok(c.query_row(sql, [], |r| r.get(0))?) };
         let station_id: Option<String> = c.query_row("SELECT station_id FROM station WHERE id = 1", [], |r| r.get(0)).optional()?;
+        let clock_offset_ms: Option<i64> = settings::get(c, "clock_offset_ms")?.and_then(|v| v.parse().ok());
         Ok(StatusReport {
             station_id,
             registrations: count("SELECT COUNT(*) FROM registration")?,
             outbox_pending: count("SELECT COUNT(*) FROM outbox WHERE state = 'pending'")?,
             outbox_parked: count("SELECT COUNT(*) FROM outbox WHERE state = 'parked'")?,
             last_sync: settings::get(c, "last_sync")?,
-            clock_offset_ms: settings::get(c, "clock_offset_ms")?.and_then(|v| v.parse().ok()),
+            clock_offset_ms,
+            clock_warning: clock_offset_ms.is_some_and(|o| o.abs() > crate::sync::CLOCK_WARN_MS),
+            last_error: settings::get(c, "last_error")?,
             schema_version: c.pragma_query_value(None, "user_version", |r| r.get(0))?,
             staff: count("SELECT COUNT(*) FROM staff WHERE disabled = 0")?,
         })
@@ -27,9 +30,16 @@ impl Desk {
     /// What the status bar shows. Devices and sync report here as they come to exist.
     pub fn status_bar(&self) -> Result<StatusBar, DeskError> {
         let s = self.status()?;
-        let network = match &s.station_id {
-            None => Indicator { health: Health::Off, label: "未登记工作站".into() },
-            Some(_) => Indicator { health: Health::Warn, label: "同步功能尚未实现".into() },
+        let revoked = self.station_info()?.is_some_and(|i| i.token_revoked);
+        let network = match (&s.station_id, &s.last_error) {
+            (None, _) => Indicator { health: Health::Off, label: "未登记工作站".into() },
+            _ if revoked => Indicator { health: Health::Down, label: "需重新登记工作站".into() },
+            (Some(_), Some(_)) => Indicator { health: Health::Down, label: "省平台连接中断".into() },
+            (Some(_), None) if s.clock_warning => Indicator { health: Health::Warn, label: "本机时钟偏差过大".into() },
+            (Some(_), None) => Indicator {
+                health: Health::Ok,
+                label: format!("已同步 {}", s.last_sync.as_deref().and_then(|t| t.get(11..16)).unwrap_or("—")),
+            },
         };
         let queue = match (s.outbox_pending, s.outbox_parked) {
             (0, 0) => Indicator { health: Health::Ok, label: "待上传 0".into() },

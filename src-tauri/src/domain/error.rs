@@ -17,6 +17,10 @@ pub enum ErrorCode {
     NotFound,
     Storage,
     AuditBroken,
+    /// The province could not be reached or answered badly (retried later).
+    Network,
+    /// The station is not enrolled (or must enroll again after a 401).
+    NotEnrolled,
 }
 
 /// An error with a message fit for counter staff (`message`, Chinese) and one for the log (`detail`).

@@ -2,9 +2,14 @@
 //! migrations and the durability pragmas; nothing else opens the SQLite file.
 
 pub mod audit;
+pub mod blocks;
+pub mod confirmations;
 pub mod migrations;
+pub mod outbox;
+pub mod registrations;
 pub mod settings;
 pub mod staff;
+pub mod station;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,112 @@
+//! Test fixtures over the real core: an enrolled station and locally recorded confirmations.
+
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use zkdesk::desk::Desk;
+use zkdesk::domain::confirmation::{CardBlock, Checks, ConfirmationItem, PhotoBlock};
+use zkdesk::domain::registration::Registration;
+use zkdesk::store::confirmations::{self, NumberSource, PhotoRow};
+use zkdesk::store::{blocks, registrations, station};
+
+use crate::sim::Sim;
+
+pub fn now() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::Local::now().fixed_offset()
+}
+
+/// A store in a temp dir, enrolled with the simulator's `code_index`-th code, with one supervisor.
+pub fn enrolled(sim: &Sim, code_index: usize) -> (tempfile::TempDir, Desk) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut desk = Desk::open(dir.path()).unwrap();
+    desk.enroll_station(&sim.base_url(), &sim.codes[code_index], "test-station", &now()).unwrap();
+    desk.store()
+        .conn()
+        .execute("INSERT INTO staff (staff_id, name, role, password_hash, created_at) VALUES ('S001', '受理员', 'counter', 'x', '2026-11-22T08:00:00+08:00')", [])
+        .unwrap();
+    (dir, desk)
+}
+
+/// Registrations of this station's county that can be confirmed without overrides.
+pub fn confirmable(desk: &Desk, n: usize) -> Vec<Registration> {
+    let county = station::get(desk.store().conn()).unwrap().unwrap().county_code;
+    let mut stmt = desk
+        .store()
+        .conn()
+        .prepare("SELECT registration_id FROM registration WHERE county_code = ?1 AND status = 'pre_registered' ORDER BY registration_id")
+        .unwrap();
+    let ids: Vec<String> = stmt.query_map([county], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    ids.iter()
+        .filter_map(|id| registrations::get(desk.store().conn(), id).unwrap())
+        .filter(|r| !r.upgrade || matches!(r.prior_education.status.as_str(), "verified" | "approved"))
+        .take(n)
+        .collect()
+}
+
+/// JPEG-shaped bytes of the size the province accepts (the sync path does not decode photos).
+pub fn photo_bytes(seed: u8) -> Vec<u8> {
+    let mut v = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    v.extend((0..30_000u32).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
+    v.extend_from_slice(&[0xFF, 0xD9]);
+    v
+}
+
+/// Records a confirmation with its outbox row, as the counter will: one transaction, the
+/// admission number taken from a leased block for a new candidate. `number` overrides it.
+pub fn record(desk: &mut Desk, reg: &Registration, number: Option<Option<String>>) -> ConfirmationItem {
+    let st = station::get(desk.store().conn()).unwrap().unwrap();
+    let jpeg = photo_bytes(reg.version as u8);
+    let sha = hex::encode(Sha256::digest(&jpeg));
+    let tx = desk.store_mut().conn_mut().transaction().unwrap();
+    let (admission_number, source) = match (number, reg.kind.as_str()) {
+        (Some(n), _) => (n, NumberSource::Block),
+        (None, "enrolled") => (reg.admission_number.clone(), NumberSource::Enrolled),
+        (None, _) => match blocks::take_number(&tx, &now()).unwrap() {
+            Some(n) => (Some(n), NumberSource::Block),
+            None => (None, NumberSource::Province),
+        },
+    };
+    let item = ConfirmationItem {
+        confirmation_id: uuid::Uuid::now_v7().to_string(),
+        registration_id: reg.registration_id.clone(),
+        registration_version: reg.version,
+        station_id: st.station_id,
+        staff_id: "S001".into(),
+        supervisor_id: None,
+        confirmed_at: now().to_rfc3339(),
+        clock_offset_ms: 0,
+        card: CardBlock {
+            source: "chip".into(),
+            id_type: "resident".into(),
+            id_number: reg.id_number.clone(),
+            name: reg.name.clone(),
+            gender: reg.gender.clone(),
+            nation: Some("01".into()),
+            birth_date: Some(reg.birth_date.clone()),
+            address: None,
+            authority: None,
+            valid_from: None,
+            valid_to: None,
+            card_uid: None,
+        },
+        photo: PhotoBlock {
+            jpeg_base64: base64::engine::general_purpose::STANDARD.encode(&jpeg),
+            sha256: sha.clone(),
+            width: 480,
+            height: 640,
+            dpi: 300,
+        },
+        checks: Checks { face_count: 1, background: "blue".into(), face_match_score: None },
+        admission_number,
+        flags: vec![],
+        attachments: vec![],
+    };
+    confirmations::record(
+        &tx,
+        &item,
+        &PhotoRow { jpeg: &jpeg, sha256: &sha, width: 480, height: 640, dpi: 300, checks_json: "[]" },
+        source,
+    )
+    .unwrap();
+    tx.commit().unwrap();
+    item
+}
