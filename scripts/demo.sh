@@ -1,17 +1,34 @@
 #!/usr/bin/env bash
-# Starts the desktop app on the demo data directory, creating the demo supervisor on first run.
+# Starts the demo: the province simulator on loopback (seeded, state kept in the data dir), the
+# station enrolled and synced on first run, a demo supervisor, then the desktop app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${ZKDESK_DATA_DIR:-$PWD/demo-data}
+port=${ZKDESK_SIM_PORT:-18080}
 zkctl=target/debug/zkctl
 app=target/debug/zkdesk
+mkdir -p "$data"
+
+target/debug/province-sim --port "$port" --db "$data/province-sim.sqlite3" --seed-registrations 2000 --county 420102 >"$data/province-sim.log" 2>&1 &
+sim=$!
+trap 'kill $sim 2>/dev/null || true' EXIT
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+kill -0 $sim 2>/dev/null || { echo "province-sim did not start; see $data/province-sim.log" >&2; exit 1; }
 
 if [ "$($zkctl --data-dir "$data" --json status | sed -n 's/.*"staff":\([0-9]*\).*/\1/p')" = 0 ]; then
   ZKDESK_NEW_PASSWORD=zkdesk-demo $zkctl --data-dir "$data" staff add --id A001 --name 演示主管 --role supervisor
 fi
-echo "zkdesk: data in $data; log in as 工号 A001, 密码 zkdesk-demo"
+if ! $zkctl --data-dir "$data" station show >/dev/null 2>&1; then
+  code=$(sed -n 's/.*enrollment code for [0-9]*: //p' "$data/province-sim.log" | head -1)
+  $zkctl --data-dir "$data" station enroll --server "http://127.0.0.1:$port/api/county/v1" --code "$code" --device-name 演示工作站
+fi
+$zkctl --data-dir "$data" sync || echo "zkdesk: first sync did not finish; the app retries in the background"
+
+echo "zkdesk: data in $data; province simulator on 127.0.0.1:$port"
+echo "zkdesk: log in as 工号 A001, 密码 zkdesk-demo"
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "zkdesk: no display found; starting on a virtual X display (xvfb-run)"
-  exec xvfb-run -a -s "-screen 0 1280x800x24" "$app" --data-dir "$data"
+  xvfb-run -a -s "-screen 0 1280x800x24" "$app" --data-dir "$data"
+else
+  "$app" --data-dir "$data"
 fi
-exec "$app" --data-dir "$data"

@@ -113,3 +113,19 @@ pub struct StationInfo {
     pub enrolled_at: String,
     pub token_revoked: bool,
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct EnrollArgs {
+    pub server_url: String,
+    pub code: String,
+    pub device_name: String,
+}
+
+/// Everything the 同步 page shows.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SyncPage {
+    pub station: Option<StationInfo>,
+    pub status: StatusReport,
+    pub parked: Vec<crate::store::outbox::ParkedItem>,
+    pub retry_at: Option<String>,
+}

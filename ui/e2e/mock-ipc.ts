@@ -16,6 +16,15 @@ export async function mockIpc(page: Page, staff: MockStaff[]): Promise<void> {
     const calls: string[] = [];
     const fail = (code: string, message: string) => Promise.reject({ code, message, detail: code });
     const handlers: Record<string, (args: any) => Promise<unknown>> = {
+      "plugin:event|listen": async () => 1,
+      "plugin:event|unlisten": async () => null,
+      sync_now: async () => null,
+      sync_page: async () => ({
+        station: { station_id: "ST-420102-01", server_url: "http://127.0.0.1:18080/api/county/v1", office_name: "武汉市江岸区自学考试办公室", region_code: "4201", region_name: "武汉市", county_code: "420102", county_name: "江岸区", device_name: "zkdesk", enrolled_at: "2026-11-22T08:00:00+08:00", token_revoked: false },
+        status: { station_id: "ST-420102-01", registrations: 2200, outbox_pending: 2, outbox_parked: 1, last_sync: "2026-11-22T09:00:00+08:00", clock_offset_ms: 400000, clock_warning: true, last_error: "无法连接省平台（网络中断），数据已保存在本机，恢复后自动上传", schema_version: 1, staff: 2 },
+        parked: [{ kind: "confirmation", client_id: "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", reason: "ALREADY_CONFIRMED: registration already confirmed", at: "2026-11-22T09:00:00+08:00" }],
+        retry_at: "2026-11-22T09:01:30+08:00",
+      }),
       current_session: async () => session,
       login: async ({ args }) => {
         const s = staff.find((x) => x.staff_id === args.staff_id);

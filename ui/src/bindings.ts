@@ -3,7 +3,7 @@
 
 import { invoke } from "@tauri-apps/api/core";
 
-export type ErrorCode = "BAD_CREDENTIALS" | "ACCOUNT_DISABLED" | "NOT_AUTHORIZED" | "NOT_LOGGED_IN" | "INVALID_INPUT" | "CONFLICT" | "NOT_FOUND" | "STORAGE" | "AUDIT_BROKEN";
+export type ErrorCode = "BAD_CREDENTIALS" | "ACCOUNT_DISABLED" | "NOT_AUTHORIZED" | "NOT_LOGGED_IN" | "INVALID_INPUT" | "CONFLICT" | "NOT_FOUND" | "STORAGE" | "AUDIT_BROKEN" | "NETWORK" | "NOT_ENROLLED";
 
 export type DeskError = { code: ErrorCode, 
 /**
@@ -37,13 +37,47 @@ label: string, };
 
 export type StatusBar = { reader: Indicator, camera: Indicator, network: Indicator, queue: Indicator, };
 
-export type StatusReport = { station_id: string | null, registrations: number, outbox_pending: number, outbox_parked: number, last_sync: string | null, clock_offset_ms: number | null, schema_version: number, staff: number, };
+export type StatusReport = { station_id: string | null, registrations: number, outbox_pending: number, outbox_parked: number, last_sync: string | null, clock_offset_ms: number | null, 
+/**
+ * The clock differs from the province's by more than 5 minutes.
+ */
+clock_warning: boolean, last_error: string | null, schema_version: number, staff: number, };
 
 export type AuditReport = { ok: boolean, rows: number, 
 /**
  * English description of the first break, naming the row.
  */
 broken: string | null, broken_seq: number | null, };
+
+export type StationInfo = { station_id: string, server_url: string, office_name: string, region_code: string, region_name: string, county_code: string, county_name: string, device_name: string, enrolled_at: string, token_revoked: boolean, };
+
+export type EnrollArgs = { server_url: string, code: string, device_name: string, };
+
+export type ParkedItem = { kind: string, client_id: string, reason: string, at: string, };
+
+export type SyncPage = { station: StationInfo | null, status: StatusReport, parked: Array<ParkedItem>, retry_at: string | null, };
+
+export type Progress = { 
+/**
+ * reference | registrations | review_tasks | number_blocks | outbox
+ */
+phase: string, done: number, };
+
+export type SyncReport = { 
+/**
+ * The backoff wait had not passed; nothing was attempted.
+ */
+skipped: boolean, reference_updated: boolean, registrations_applied: number, registrations_ignored: number, tasks_applied: number, blocks_leased: number, accepted: number, parked: number, resent_after_stale: number, clock_offset_ms: number | null, 
+/**
+ * Chinese, for staff; set when the cycle stopped early.
+ */
+error: string | null, 
+/**
+ * English, for the log.
+ */
+error_detail: string | null, retry_at: string | null, };
+
+export type SyncEvent = { "kind": "started" } | { "kind": "progress", progress: Progress, } | { "kind": "finished", report: SyncReport, } | { "kind": "failed", message: string, };
 
 /** Every IPC command; a rejected promise carries a DeskError. */
 export const commands = {
@@ -54,4 +88,10 @@ export const commands = {
   staff_list: (): Promise<Array<StaffInfo>> => invoke("staff_list"),
   staff_add: (args: NewStaffArgs): Promise<StaffInfo> => invoke("staff_add", { args }),
   staff_disable: (args: StaffIdArgs): Promise<void> => invoke("staff_disable", { args }),
+  sync_now: (): Promise<void> => invoke("sync_now"),
+  sync_page: (): Promise<SyncPage> => invoke("sync_page"),
+  enroll_station: (args: EnrollArgs): Promise<StationInfo> => invoke("enroll_station", { args }),
 };
+
+/** Tauri event names. */
+export const events = { sync: "sync-status" } as const;

@@ -51,7 +51,12 @@ impl Desk {
         Ok(outbox::parked(self.store.conn())?)
     }
 
-    pub fn last_sync_error(&self) -> Result<Option<String>, DeskError> {
-        Ok(settings::get(self.store.conn(), "last_error")?)
+    pub fn sync_page(&self) -> Result<crate::api::SyncPage, DeskError> {
+        Ok(crate::api::SyncPage {
+            station: self.station_info()?,
+            status: self.status()?,
+            parked: self.parked_items()?,
+            retry_at: settings::get(self.store.conn(), "sync_retry_at")?,
+        })
     }
 }

@@ -31,6 +31,9 @@ fn commands(cfg: &Config) -> Vec<Command> {
         cmd::<Vec<StaffInfo>>("staff_list", cfg),
         cmd_args::<NewStaffArgs, StaffInfo>("staff_add", cfg),
         cmd_args::<StaffIdArgs, ()>("staff_disable", cfg),
+        cmd::<()>("sync_now", cfg),
+        cmd::<SyncPage>("sync_page", cfg),
+        cmd_args::<EnrollArgs, StationInfo>("enroll_station", cfg),
     ]
 }
 
@@ -49,6 +52,13 @@ fn declarations(cfg: &Config) -> Vec<String> {
         StatusBar::decl(cfg),
         StatusReport::decl(cfg),
         AuditReport::decl(cfg),
+        StationInfo::decl(cfg),
+        EnrollArgs::decl(cfg),
+        crate::store::outbox::ParkedItem::decl(cfg),
+        SyncPage::decl(cfg),
+        crate::sync::Progress::decl(cfg),
+        crate::sync::SyncReport::decl(cfg),
+        crate::sync::scheduler::SyncEvent::decl(cfg),
     ]
 }
 
@@ -76,7 +86,8 @@ pub fn render() -> String {
             None => out.push_str(&format!("  {name}: (): Promise<{returns}> => invoke(\"{name}\"),\n", name = c.name)),
         }
     }
-    out.push_str("};\n");
+    out.push_str("};\n\n");
+    out.push_str(&format!("/** Tauri event names. */\nexport const events = {{ sync: \"{}\" }} as const;\n", super::SYNC_EVENT));
     out
 }
 

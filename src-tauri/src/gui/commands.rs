@@ -4,12 +4,12 @@
 use tauri::State;
 
 use super::AppState;
-use crate::api::{LoginArgs, NewStaffArgs, SessionInfo, StaffIdArgs, StaffInfo, StatusBar};
+use crate::api::{EnrollArgs, LoginArgs, NewStaffArgs, SessionInfo, StaffIdArgs, StaffInfo, StationInfo, StatusBar, SyncPage};
 use crate::desk::Now;
 use crate::domain::DeskError;
 
 /// The one place the GUI reads the wall clock; everything below takes time as an argument.
-fn now() -> Now {
+pub(super) fn now() -> Now {
     chrono::Local::now().fixed_offset()
 }
 
@@ -46,4 +46,19 @@ pub fn staff_add(state: State<'_, AppState>, args: NewStaffArgs) -> Result<Staff
 #[tauri::command]
 pub fn staff_disable(state: State<'_, AppState>, args: StaffIdArgs) -> Result<(), DeskError> {
     state.staff_disable(args, &now())
+}
+
+#[tauri::command]
+pub fn sync_now(state: State<'_, AppState>) -> Result<(), DeskError> {
+    state.sync_now()
+}
+
+#[tauri::command]
+pub fn sync_page(state: State<'_, AppState>) -> Result<SyncPage, DeskError> {
+    state.sync_page()
+}
+
+#[tauri::command]
+pub fn enroll_station(state: State<'_, AppState>, args: EnrollArgs) -> Result<StationInfo, DeskError> {
+    state.enroll_station(args, &now())
 }

@@ -7,9 +7,12 @@ mod state;
 
 use std::path::PathBuf;
 
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
 pub use state::AppState;
+
+/// The event carrying [`crate::sync::scheduler::SyncEvent`]s to the UI.
+pub const SYNC_EVENT: &str = "sync-status";
 
 pub struct Options {
     pub data_dir: Option<PathBuf>,
@@ -25,7 +28,14 @@ pub fn run(context: tauri::Context<tauri::Wry>, options: Options) {
             };
             tracing::info!(data_dir = %dir.display(), "opening store");
             let desk = crate::desk::Desk::open(&dir).map_err(|e| format!("{} ({})", e.message, e.detail))?;
-            app.manage(AppState::new(desk));
+            let state = AppState::new(desk);
+            let handle = app.handle().clone();
+            state.attach_scheduler(crate::sync::scheduler::Scheduler::start(dir, commands::now, move |e| {
+                if let Err(err) = handle.emit(SYNC_EVENT, &e) {
+                    tracing::warn!("cannot emit sync event: {err}");
+                }
+            }));
+            app.manage(state);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -36,6 +46,9 @@ pub fn run(context: tauri::Context<tauri::Wry>, options: Options) {
             commands::staff_list,
             commands::staff_add,
             commands::staff_disable,
+            commands::sync_now,
+            commands::sync_page,
+            commands::enroll_station,
         ])
         .run(context);
     if let Err(e) = result {

@@ -3,13 +3,16 @@
 
 use std::sync::Mutex;
 
-use crate::api::{LoginArgs, NewStaffArgs, SessionInfo, StaffIdArgs, StaffInfo, StatusBar};
+use crate::api::{EnrollArgs, LoginArgs, NewStaffArgs, SessionInfo, StaffIdArgs, StaffInfo, StationInfo, StatusBar, SyncPage};
 use crate::desk::{Actor, Desk, Now, Session};
+use crate::domain::Role;
 use crate::domain::{DeskError, ErrorCode};
+use crate::sync::scheduler::Scheduler;
 
 pub struct AppState {
     desk: Mutex<Desk>,
     session: Mutex<Option<Session>>,
+    sync: Mutex<Option<Scheduler>>,
 }
 
 fn not_logged_in() -> DeskError {
@@ -18,7 +21,18 @@ fn not_logged_in() -> DeskError {
 
 impl AppState {
     pub fn new(desk: Desk) -> Self {
-        Self { desk: Mutex::new(desk), session: Mutex::new(None) }
+        Self { desk: Mutex::new(desk), session: Mutex::new(None), sync: Mutex::new(None) }
+    }
+
+    /// Background sync; without one (tests), sync requests are ignored.
+    pub fn attach_scheduler(&self, s: Scheduler) {
+        *self.sync.lock().unwrap_or_else(|p| p.into_inner()) = Some(s);
+    }
+
+    fn trigger_sync(&self, force: bool) {
+        if let Some(s) = self.sync.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            s.trigger(force);
+        }
     }
 
     fn desk(&self) -> std::sync::MutexGuard<'_, Desk> {
@@ -66,5 +80,28 @@ impl AppState {
     pub fn staff_disable(&self, args: StaffIdArgs, now: &Now) -> Result<(), DeskError> {
         let actor = Actor::Staff(self.session()?);
         self.desk().staff_disable(&actor, &args.staff_id, now)
+    }
+}
+
+impl AppState {
+    pub fn sync_now(&self) -> Result<(), DeskError> {
+        self.session()?;
+        self.trigger_sync(true);
+        Ok(())
+    }
+
+    pub fn sync_page(&self) -> Result<SyncPage, DeskError> {
+        self.session()?;
+        self.desk().sync_page()
+    }
+
+    pub fn enroll_station(&self, args: EnrollArgs, now: &Now) -> Result<StationInfo, DeskError> {
+        let s = self.session()?;
+        let mut desk = self.desk();
+        desk.authorize(&s, Role::Supervisor, "enroll station")?;
+        let info = desk.enroll_station(&args.server_url, &args.code, &args.device_name, now)?;
+        drop(desk);
+        self.trigger_sync(true);
+        Ok(info)
     }
 }

@@ -75,7 +75,7 @@ pub fn park(conn: &Connection, client_id: &str, result: &serde_json::Value, reas
     Ok(())
 }
 
-#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct ParkedItem {
     pub kind: String,
     pub client_id: String,

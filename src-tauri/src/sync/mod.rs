@@ -6,5 +6,6 @@
 pub mod backoff;
 pub mod client;
 mod engine;
+pub mod scheduler;
 
 pub use engine::{api_error, enroll, run_cycle, CycleOptions, Progress, SyncReport, CLOCK_WARN_MS};

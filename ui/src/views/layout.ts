@@ -4,6 +4,7 @@ import { h } from "../logic/dom";
 import { navFor, type NavItem } from "../logic/nav";
 import { renderSettings } from "./settings";
 import { renderStatusBar } from "./statusbar";
+import { renderSync, watchSync } from "./sync";
 
 function notBuilt(item: NavItem): HTMLElement {
   return h("section", { class: "page not-built" }, h("h2", {}, item.label), h("p", { class: "notice" }, "尚未实现"), h("p", {}, item.notBuilt ?? ""));
@@ -11,12 +12,14 @@ function notBuilt(item: NavItem): HTMLElement {
 
 export function renderLayout(session: SessionInfo, onLogout: () => void): HTMLElement {
   const items = navFor(session.role);
+  watchSync();
   const main = h("main", { class: "content", id: "content" });
   const nav = h("nav", { class: "nav", id: "nav" });
 
   const show = (item: NavItem) => {
     for (const b of nav.querySelectorAll("button")) b.classList.toggle("active", b.dataset.page === item.id);
-    main.replaceChildren(item.id === "settings" ? renderSettings(session) : notBuilt(item));
+    const pages: Partial<Record<NavItem["id"], () => HTMLElement>> = { settings: () => renderSettings(session), sync: () => renderSync(session) };
+    main.replaceChildren(pages[item.id]?.() ?? notBuilt(item));
   };
   for (const item of items) {
     const b = h("button", { "data-page": item.id, onclick: () => show(item) }, item.label);
