@@ -5,6 +5,7 @@
 //! - [`domain`]  types and rules, pure: roles, id numbers, errors with staff-facing Chinese text.
 //!   No IO, no clock: time and ids are passed in.
 //! - [`idcard`]  second-generation ID cards: SAM_V codec, text parser, GB 11643, readers.
+//! - [`photo`]   the standard photo: face box, crop, spec JPEG, quality checks.
 //! - [`store`]   the one SQLite file: open, migrations, repositories, the audit chain.
 //! - [`sync`]    the provincial platform: HTTP client, feeds, number blocks, outbox, backoff.
 //! - [`desk`]    the application service: the only place that orchestrates; the GUI and `zkctl`
@@ -18,6 +19,7 @@ pub mod api;
 pub mod desk;
 pub mod domain;
 pub mod idcard;
+pub mod photo;
 pub mod store;
 pub mod sync;
 

@@ -57,4 +57,5 @@ pub fn drain_events(
     out
 }
 pub mod fixtures;
+pub mod photos;
 pub mod sim;

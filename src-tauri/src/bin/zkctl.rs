@@ -44,6 +44,11 @@ enum Command {
         #[command(subcommand)]
         cmd: CardCmd,
     },
+    /// The standard photo.
+    Photo {
+        #[command(subcommand)]
+        cmd: PhotoCmd,
+    },
     /// The audit chain.
     Audit {
         #[command(subcommand)]
@@ -100,6 +105,16 @@ enum CardCmd {
         reader: String,
         #[arg(long, default_value_t = 30.0)]
         timeout: f64,
+    },
+}
+
+#[derive(Subcommand)]
+enum PhotoCmd {
+    /// Any photograph → the spec JPEG (480×640, 300 dpi, 20–40 KB) plus the checks.
+    Make {
+        input: PathBuf,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
     },
 }
 
@@ -199,10 +214,59 @@ fn card(cmd: CardCmd) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `photo make`: exit 0 when the photo was written and no check failed.
+fn photo(cmd: PhotoCmd, json: bool) -> Result<(), Failure> {
+    use zkdesk::photo;
+    let PhotoCmd::Make { input, output } = cmd;
+    let bytes = std::fs::read(&input).map_err(|e| usage("无法读取照片文件", format!("cannot read {}: {e}", input.display())))?;
+    let made = photo::decode(&bytes).and_then(|img| photo::make(&img, &photo::Spec::default(), &mut photo::face::FaceDetector::new()));
+    let p = match made {
+        Ok(p) => p,
+        Err(e) => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"written": false, "bytes": 0, "width": 0, "height": 0, "dpi": 0, "checks": [], "error": e.message()})
+                );
+            }
+            return Err(Failure { code: 1, error: DeskError::invalid(e.message(), e.to_string()), answered: json });
+        }
+    };
+    std::fs::write(&output, &p.jpeg).map_err(|e| DeskError::storage(format!("cannot write {}: {e}", output.display())))?;
+    let mut v = serde_json::to_value(&p).expect("photo serializes");
+    v["written"] = true.into();
+    if json {
+        println!("{v}");
+    } else {
+        println!("已生成 {}（{} 字节，{}×{}，{} dpi）", output.display(), p.bytes, p.width, p.height, p.dpi);
+        for c in &p.checks {
+            let mark = match c.result {
+                photo::Outcome::Pass => "通过",
+                photo::Outcome::Warn => "注意",
+                photo::Outcome::Fail => "不合格",
+            };
+            println!("  [{mark}] {}", c.message);
+        }
+    }
+    if p.acceptable() {
+        Ok(())
+    } else {
+        let failed: Vec<&str> = p.checks.iter().filter(|c| c.result == photo::Outcome::Fail).map(|c| c.name.as_str()).collect();
+        Err(Failure {
+            code: 1,
+            error: DeskError::invalid("照片检查未通过", format!("photo checks failed: {}", failed.join(", "))),
+            answered: json,
+        })
+    }
+}
+
 fn run(cli: Cli) -> Result<(), Failure> {
-    // Card commands touch no store.
+    // Card and photo commands touch no store.
     if let Command::Card { cmd } = cli.command {
         return card(cmd);
+    }
+    if let Command::Photo { cmd } = cli.command {
+        return photo(cmd, cli.json);
     }
     let dir = cli.data_dir.unwrap_or_else(zkdesk::store::default_data_dir);
     let mut desk = Desk::open(&dir)?;
@@ -283,7 +347,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 });
             }
         }
-        Command::Card { .. } => unreachable!("handled before the store is opened"),
+        Command::Card { .. } | Command::Photo { .. } => unreachable!("handled before the store is opened"),
         Command::Audit { cmd: AuditCmd::Verify } => {
             let r = desk.audit_verify()?;
             print(json, &r, |r| match &r.broken {
