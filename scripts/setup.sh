@@ -33,6 +33,7 @@ if [ ! -f ui/node_modules/.lock-stamp ] || ! cmp -s ui/package-lock.json ui/node
 fi
 
 if [ "$mode" = test ]; then
+  scripts/testdata.sh
   # tauri-driver bridges WebDriver to WebKitWebDriver for the real-window test.
   if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
     echo "setup: cargo install tauri-driver"

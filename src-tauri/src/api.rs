@@ -129,3 +129,82 @@ pub struct SyncPage {
     pub parked: Vec<crate::store::outbox::ParkedItem>,
     pub retry_at: Option<String>,
 }
+
+/// The printed 现场确认回执 (and the reprint from history).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+pub struct Receipt {
+    pub confirmation_id: String,
+    pub registration_id: String,
+    pub name: String,
+    /// First 6 and last 4 characters, the rest masked.
+    pub id_number_masked: String,
+    pub major: String,
+    pub level: String,
+    /// 新生 | 在籍
+    pub kind: String,
+    /// The number, or 待分配，以短信为准.
+    pub admission_number: String,
+    pub confirmed_at: String,
+    pub station_id: String,
+    pub office_name: String,
+    pub staff: String,
+    pub photo_jpeg_base64: String,
+    pub flags: Vec<String>,
+    /// pending | accepted | rejected | revoked (sync state with the province)
+    pub state: String,
+}
+
+/// The counter screen's whole state.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct CounterView {
+    /// idle | refused | matched | photo_taken | confirmed
+    pub stage: String,
+    pub card: Option<crate::idcard::IdentityCard>,
+    pub card_source: Option<String>,
+    pub registration: Option<crate::domain::registration::Registration>,
+    /// What still stands in the way (refusals not yet lifted).
+    pub refusals: Vec<crate::domain::eligibility::Refusal>,
+    pub flags: Vec<String>,
+    pub photo: Option<crate::photo::SpecPhoto>,
+    pub photo_jpeg_base64: Option<String>,
+    pub receipt: Option<Receipt>,
+    /// A passing note (e.g. the same card swiped twice).
+    pub notice: Option<String>,
+    pub can_confirm: bool,
+}
+
+/// One line of 今日确认.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ConfirmationRow {
+    pub confirmation_id: String,
+    pub registration_id: String,
+    pub name: String,
+    pub id_number_masked: String,
+    pub admission_number: Option<String>,
+    pub confirmed_at: String,
+    pub staff_id: String,
+    pub flags: Vec<String>,
+    pub state: String,
+    pub reject_reason: Option<String>,
+}
+
+/// A registration as `zkctl lookup` prints it: the province's fields plus what this station did.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct LookupItem {
+    #[serde(flatten)]
+    pub registration: crate::domain::registration::Registration,
+    /// none | pending | accepted | rejected | revoked
+    pub local_status: String,
+}
+
+/// The slip for an in-person password reset.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ResetSlip {
+    pub request_id: String,
+    pub name: String,
+    pub id_number_masked: String,
+    pub registration_id: String,
+    pub requested_at: String,
+    pub staff: String,
+    pub office_name: String,
+}

@@ -5,6 +5,7 @@
 //! - [`domain`]  types and rules, pure: roles, id numbers, errors with staff-facing Chinese text.
 //!   No IO, no clock: time and ids are passed in.
 //! - [`idcard`]  second-generation ID cards: SAM_V codec, text parser, GB 11643, readers.
+//! - [`camera`]  webcam (nokhwa), still file or test pattern; the preview loop on its own thread.
 //! - [`photo`]   the standard photo: face box, crop, spec JPEG, quality checks.
 //! - [`store`]   the one SQLite file: open, migrations, repositories, the audit chain.
 //! - [`sync`]    the provincial platform: HTTP client, feeds, number blocks, outbox, backoff.
@@ -16,6 +17,7 @@
 //! The core never imports `tauri`; only `gui` does.
 
 pub mod api;
+pub mod camera;
 pub mod desk;
 pub mod domain;
 pub mod idcard;

@@ -110,3 +110,42 @@ pub fn record(desk: &mut Desk, reg: &Registration, number: Option<Option<String>
     tx.commit().unwrap();
     item
 }
+
+/// The chip identity of a registered candidate (what their card would say).
+pub fn card_for(reg: &Registration) -> zkdesk::idcard::IdentityCard {
+    zkdesk::idcard::IdentityCard {
+        id_type: zkdesk::idcard::IdType::Resident,
+        name: reg.name.clone(),
+        english_name: None,
+        gender: reg.gender.clone(),
+        nation: Some("01".into()),
+        nationality: None,
+        birth_date: Some(reg.birth_date.clone()),
+        address: Some("湖北省武汉市江岸区沿江大道188号".into()),
+        id_number: reg.id_number.clone(),
+        authority: Some("武汉市公安局江岸分局".into()),
+        valid_from: Some("2020-01-01".into()),
+        valid_to: Some("long_term".into()),
+        pass_number: None,
+        issue_count: None,
+        card_uid: None,
+        photo_wlt_base64: None,
+        id_number_valid: true,
+    }
+}
+
+/// A `sim:` reader file holding these cards (the first is read by `zkctl confirm`).
+pub fn card_file(dir: &std::path::Path, cards: &[zkdesk::idcard::IdentityCard]) -> String {
+    let path = dir.join(format!("cards-{}.json", uuid::Uuid::now_v7()));
+    std::fs::write(&path, serde_json::to_string(&serde_json::json!({ "cards": cards })).unwrap()).unwrap();
+    format!("sim:{}", path.display())
+}
+
+/// The portrait on blue as a PNG file: a photo that passes every check.
+pub fn good_photo_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("portrait.png");
+    if !path.exists() {
+        std::fs::write(&path, crate::photos::png_bytes(&crate::photos::on_blue())).unwrap();
+    }
+    path
+}

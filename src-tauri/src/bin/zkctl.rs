@@ -44,6 +44,34 @@ enum Command {
         #[command(subcommand)]
         cmd: CardCmd,
     },
+    /// One candidate: read a card, match, make the photo from FILE, confirm.
+    Confirm {
+        #[arg(long)]
+        reader: String,
+        #[arg(long)]
+        photo: PathBuf,
+        /// Counter staff (password from ZKDESK_PASSWORD or a prompt).
+        #[arg(long)]
+        staff: String,
+        /// A supervisor authorising overrides (password from ZKDESK_SUPERVISOR_PASSWORD).
+        #[arg(long)]
+        supervisor: Option<String>,
+        /// card_expired | name_mismatch | supervisor_override (photo) | paper_prior_education (with --attachment).
+        #[arg(long = "override")]
+        overrides: Vec<String>,
+        /// The scanned 学历认证报告 (PDF, JPEG or PNG) for paper_prior_education.
+        #[arg(long)]
+        attachment: Option<PathBuf>,
+        #[arg(long, default_value_t = 30.0)]
+        timeout: f64,
+    },
+    /// Registrations for an id number.
+    Lookup { id_number: String },
+    /// The supervisor-managed list of barred id numbers.
+    Blacklist {
+        #[command(subcommand)]
+        cmd: BlacklistCmd,
+    },
     /// The standard photo.
     Photo {
         #[command(subcommand)]
@@ -105,6 +133,22 @@ enum CardCmd {
         reader: String,
         #[arg(long, default_value_t = 30.0)]
         timeout: f64,
+    },
+}
+
+#[derive(Subcommand)]
+enum BlacklistCmd {
+    Add {
+        id_number: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        supervisor: Option<String>,
+    },
+    Remove {
+        id_number: String,
+        #[arg(long)]
+        supervisor: Option<String>,
     },
 }
 
@@ -347,6 +391,49 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 });
             }
         }
+        Command::Confirm { reader, photo, staff, supervisor, overrides, attachment, timeout } => {
+            confirm(&mut desk, json, ConfirmArgs { reader, photo, staff, supervisor, overrides, attachment, timeout })?;
+        }
+        Command::Lookup { id_number } => {
+            let items = desk.lookup(&id_number)?;
+            print(json, &serde_json::json!({ "items": items }), |_| {
+                if items.is_empty() {
+                    "未找到报名信息".to_string()
+                } else {
+                    items
+                        .iter()
+                        .map(|i| {
+                            format!(
+                                "{}\t{}\t{}\t{}\t{}\t本站: {}",
+                                i.registration.registration_id,
+                                i.registration.name,
+                                i.registration.status,
+                                i.registration.major.name,
+                                i.registration.county_code,
+                                i.local_status
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                }
+            });
+        }
+        Command::Blacklist { cmd: BlacklistCmd::Add { id_number, reason, supervisor } } => {
+            let actor = actor(&mut desk, supervisor)?;
+            desk.blacklist_add(&actor, &id_number, &reason, &now())?;
+            print(json, &serde_json::json!({ "added": id_number }), |_| "已加入禁止名单".into());
+        }
+        Command::Blacklist { cmd: BlacklistCmd::Remove { id_number, supervisor } } => {
+            let actor = actor(&mut desk, supervisor)?;
+            let removed = desk.blacklist_remove(&actor, &id_number, &now())?;
+            print(json, &serde_json::json!({ "removed": removed }), |_| {
+                if removed {
+                    "已移出禁止名单".into()
+                } else {
+                    "名单中没有该号码".into()
+                }
+            });
+        }
         Command::Card { .. } | Command::Photo { .. } => unreachable!("handled before the store is opened"),
         Command::Audit { cmd: AuditCmd::Verify } => {
             let r = desk.audit_verify()?;
@@ -359,5 +446,84 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
     }
+    Ok(())
+}
+
+struct ConfirmArgs {
+    reader: String,
+    photo: PathBuf,
+    staff: String,
+    supervisor: Option<String>,
+    overrides: Vec<String>,
+    attachment: Option<PathBuf>,
+    timeout: f64,
+}
+
+/// A refusal: `{"refused": {"code", "message"}}` on stdout with --json, exit 1.
+fn refusal(json: bool, code: &str, message: &str) -> Failure {
+    if json {
+        println!("{}", serde_json::json!({ "refused": { "code": code, "message": message } }));
+    }
+    Failure { code: 1, error: DeskError::new(ErrorCode::Refused, message, format!("refused: {code}")), answered: json }
+}
+
+fn confirm(desk: &mut Desk, json: bool, a: ConfirmArgs) -> Result<(), Failure> {
+    use zkdesk::desk::counter::{CardSource, CounterSession};
+    use zkdesk::idcard::reader;
+    use zkdesk::photo;
+    let spec = reader::ReaderSpec::parse(&a.reader).map_err(|d| usage("读卡器设置无效", d))?;
+    let known = ["card_expired", "name_mismatch", "supervisor_override", "paper_prior_education"];
+    if let Some(bad) = a.overrides.iter().find(|o| !known.contains(&o.as_str())) {
+        return Err(usage("未知的授权项", format!("unknown override {bad:?}; use one of {known:?}")));
+    }
+    let password = secret("ZKDESK_PASSWORD", "受理员密码: ")?;
+    let staff = desk.login(&a.staff, &password, &now()).map_err(|e| refusal(json, "NOT_AUTHORIZED", &e.message))?;
+    let bytes = std::fs::read(&a.photo).map_err(|e| usage("无法读取照片文件", format!("cannot read {}: {e}", a.photo.display())))?;
+    let card = reader::read_one(&spec, std::time::Duration::from_secs_f64(a.timeout.max(0.1)))
+        .map_err(|e| DeskError::new(ErrorCode::NotFound, e.message, e.detail))?;
+    let mut session = CounterSession::new();
+    desk.counter_card(&mut session, card, CardSource::Chip, &now())?;
+    let made = photo::decode(&bytes)
+        .and_then(|img| photo::make(&img, &photo::Spec::default(), &mut photo::face::FaceDetector::new()))
+        .map_err(|e| refusal(json, "PHOTO_REJECTED", e.message()))?;
+    if session.registration().is_some() && session.open_refusals().iter().all(|r| r.override_flag.is_some()) {
+        desk.counter_photo(&mut session, made)?;
+    }
+    if a.overrides.iter().any(|o| o == "paper_prior_education") {
+        let path = a
+            .attachment
+            .as_ref()
+            .ok_or_else(|| usage("paper_prior_education 需要 --attachment 学历认证报告扫描件", "missing --attachment".into()))?;
+        let data = std::fs::read(path).map_err(|e| usage("无法读取学历认证报告", format!("cannot read {}: {e}", path.display())))?;
+        let media = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("pdf") => "application/pdf",
+            Some("png") => "image/png",
+            _ => "image/jpeg",
+        };
+        desk.counter_attach_report(&mut session, media, &data)?;
+    }
+    let supervised: Vec<&String> = a.overrides.iter().filter(|o| o.as_str() != "paper_prior_education").collect();
+    if !supervised.is_empty() {
+        let sup = a.supervisor.clone().ok_or_else(|| usage("授权需要 --supervisor 主管工号", "overrides need --supervisor".into()))?;
+        let sup_pw = secret("ZKDESK_SUPERVISOR_PASSWORD", "主管密码: ")?;
+        for flag in supervised {
+            // Only refusals that are open can be lifted; asking for another is harmless.
+            if session.open_refusals().iter().any(|r| r.override_flag.as_deref() == Some(flag.as_str())) {
+                desk.counter_override(&mut session, flag, &sup, &sup_pw, &now())
+                    .map_err(|e| refusal(json, "NOT_AUTHORIZED", &e.message))?;
+            }
+        }
+    }
+    if let Some(r) = session.open_refusals().first() {
+        return Err(refusal(json, &r.code, &r.message));
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    let receipt = desk.counter_confirm(&mut session, &staff, &id, &now())?;
+    let number = (receipt.admission_number != zkdesk::desk::counter::NUMBER_PENDING).then(|| receipt.admission_number.clone());
+    let out = serde_json::json!({
+        "confirmation_id": receipt.confirmation_id, "registration_id": receipt.registration_id,
+        "admission_number": number, "flags": receipt.flags,
+    });
+    print(json, &out, |_| format!("已确认：{} {}，准考证号 {}", receipt.name, receipt.id_number_masked, receipt.admission_number));
     Ok(())
 }

@@ -4,6 +4,8 @@
 //! Time is passed in (`now`) so every path can be tested at a fixed instant.
 
 mod auth;
+pub mod counter;
+mod records;
 mod staff;
 mod station;
 mod status;

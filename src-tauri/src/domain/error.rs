@@ -19,6 +19,8 @@ pub enum ErrorCode {
     AuditBroken,
     /// The province could not be reached or answered badly (retried later).
     Network,
+    /// A counter rule refused the candidate (the message says why).
+    Refused,
     /// The station is not enrolled (or must enroll again after a 401).
     NotEnrolled,
 }

@@ -1,6 +1,7 @@
 //! Types and rules. Invariant: pure — no IO, no clock, no randomness; callers pass time and ids in.
 
 pub mod confirmation;
+pub mod eligibility;
 pub mod error;
 pub mod registration;
 pub mod staff;

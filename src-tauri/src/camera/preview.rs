@@ -1,0 +1,139 @@
+//! The preview loop: grabs frames on its own thread at the target rate, keeps the latest full
+//! frame for capture and a small JPEG of it for the UI. Unplug → an error state and retries.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use image::{imageops, RgbImage};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{open, CameraSpec};
+
+pub const PREVIEW_W: u32 = 640;
+pub const PREVIEW_H: u32 = 480;
+pub const FPS: u32 = 15;
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+pub struct CameraState {
+    pub ok: bool,
+    /// For the status bar, in Chinese.
+    pub message: String,
+    pub frames: u64,
+}
+
+#[derive(Default)]
+struct Latest {
+    full: Option<Arc<RgbImage>>,
+    jpeg: Option<Arc<Vec<u8>>>,
+}
+
+pub struct Preview {
+    latest: Arc<Mutex<Latest>>,
+    state: Arc<Mutex<CameraState>>,
+    frames: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// The small JPEG the UI draws (a binary body, never base64 in JSON).
+pub fn preview_jpeg(frame: &RgbImage) -> Vec<u8> {
+    let small = if frame.dimensions() == (PREVIEW_W, PREVIEW_H) {
+        frame.clone()
+    } else {
+        imageops::resize(frame, PREVIEW_W, PREVIEW_H, imageops::FilterType::Triangle)
+    };
+    let mut out = Vec::with_capacity(40 * 1024);
+    let _ = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 70).encode_image(&small);
+    out
+}
+
+impl Preview {
+    pub fn start(spec: CameraSpec) -> Self {
+        let latest = Arc::new(Mutex::new(Latest::default()));
+        let state = Arc::new(Mutex::new(CameraState { ok: false, message: "摄像头启动中".into(), frames: 0 }));
+        let frames = Arc::new(AtomicU64::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (l, s, f, st) = (latest.clone(), state.clone(), frames.clone(), stop.clone());
+        let thread = std::thread::Builder::new().name("camera".into()).spawn(move || run(spec, l, s, f, st)).expect("spawn camera thread");
+        Preview { latest, state, frames, stop, thread: Some(thread) }
+    }
+
+    /// The latest preview JPEG, if any frame has arrived.
+    pub fn jpeg(&self) -> Option<Arc<Vec<u8>>> {
+        self.latest.lock().unwrap_or_else(|p| p.into_inner()).jpeg.clone()
+    }
+
+    /// The latest full frame (what "capture" freezes).
+    pub fn capture(&self) -> Option<Arc<RgbImage>> {
+        self.latest.lock().unwrap_or_else(|p| p.into_inner()).full.clone()
+    }
+
+    pub fn state(&self) -> CameraState {
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        s.frames = self.frames.load(Ordering::Relaxed);
+        s
+    }
+}
+
+impl Drop for Preview {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn set_state(state: &Mutex<CameraState>, ok: bool, message: &str) {
+    let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
+    if s.ok != ok || s.message != message {
+        tracing::info!(ok, message, "camera state");
+    }
+    s.ok = ok;
+    s.message = message.into();
+}
+
+fn run(spec: CameraSpec, latest: Arc<Mutex<Latest>>, state: Arc<Mutex<CameraState>>, frames: Arc<AtomicU64>, stop: Arc<AtomicBool>) {
+    let period = Duration::from_secs(1) / FPS;
+    while !stop.load(Ordering::Relaxed) {
+        let mut source = match open(&spec) {
+            Ok(s) => s,
+            Err(e) => {
+                set_state(&state, false, e.message());
+                tracing::warn!("camera: {e}");
+                std::thread::sleep(Duration::from_secs(1));
+                continue;
+            }
+        };
+        set_state(&state, true, "摄像头正常");
+        let mut next = Instant::now();
+        while !stop.load(Ordering::Relaxed) {
+            match source.frame() {
+                Ok(frame) => {
+                    let jpeg = preview_jpeg(&frame);
+                    let mut l = latest.lock().unwrap_or_else(|p| p.into_inner());
+                    l.full = Some(Arc::new(frame));
+                    l.jpeg = Some(Arc::new(jpeg));
+                    drop(l);
+                    frames.fetch_add(1, Ordering::Relaxed);
+                }
+                Err(e) => {
+                    // Unplugged or failing: report, drop the device, and open it again.
+                    set_state(&state, false, e.message());
+                    tracing::warn!("camera: {e}");
+                    break;
+                }
+            }
+            next += period;
+            let now = Instant::now();
+            if next > now {
+                std::thread::sleep(next - now);
+            } else {
+                next = now;
+            }
+        }
+    }
+}

@@ -1,0 +1,345 @@
+//! Every counter rule, at the `desk` layer, with time passed in.
+
+use chrono::{DateTime, FixedOffset};
+use zkdesk::api::{NewStaffArgs, Role};
+use zkdesk::desk::counter::{CardSource, CounterSession};
+use zkdesk::desk::{Actor, Desk, Session};
+use zkdesk::domain::registration::{Major, PriorEducation, Registration};
+use zkdesk::domain::ErrorCode;
+use zkdesk::photo::{face::FaceDetector, Spec};
+use zkdesk::store::{registrations, station};
+use zkdesk_tests::cards::with_check;
+use zkdesk_tests::fixtures::card_for;
+use zkdesk_tests::photos;
+
+fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).unwrap()
+}
+
+const NOW: &str = "2026-11-22T10:00:00+08:00";
+
+fn reg(seq: u32, id_number: &str, name: &str) -> Registration {
+    Registration {
+        registration_id: format!("R20270102{seq:05}"),
+        version: 1,
+        kind: "new".into(),
+        status: "pre_registered".into(),
+        id_type: "resident".into(),
+        id_number: id_number.into(),
+        name: name.into(),
+        gender: "1".into(),
+        birth_date: "1990-03-07".into(),
+        phone_masked: Some("138****1234".into()),
+        region_code: "4201".into(),
+        county_code: "420102".into(),
+        major: Major { code: "050101".into(), name: "汉语言文学".into(), level: "本科".into() },
+        chief_university: Some("华中师范大学".into()),
+        upgrade: false,
+        prior_education: PriorEducation { status: "not_required".into(), school: None, certificate_no: None },
+        admission_number: None,
+        online_attempts: Some(1),
+        updated_at: "2026-11-20T21:04:11+08:00".into(),
+    }
+}
+
+struct Counter {
+    _dir: tempfile::TempDir,
+    desk: Desk,
+    staff: Session,
+}
+
+/// A station of 江岸区 with a supervisor A001, counter staff S001, and the given registrations.
+fn counter(regs: &[Registration]) -> Counter {
+    let dir = tempfile::tempdir().unwrap();
+    let mut desk = Desk::open(dir.path()).unwrap();
+    let now = at(NOW);
+    desk.staff_add(
+        &Actor::Bootstrap,
+        &NewStaffArgs { staff_id: "A001".into(), name: "王主管".into(), role: Role::Supervisor, password: "zhuguan-2026".into() },
+        &now,
+    )
+    .unwrap();
+    let sup = Actor::Staff(desk.login("A001", "zhuguan-2026", &now).unwrap());
+    desk.staff_add(
+        &sup,
+        &NewStaffArgs { staff_id: "S001".into(), name: "李受理".into(), role: Role::Counter, password: "shouli-2026".into() },
+        &now,
+    )
+    .unwrap();
+    station::put(
+        desk.store().conn(),
+        &station::StationRow {
+            station_id: "ST-420102-01".into(),
+            server_url: "http://127.0.0.1:1/api".into(),
+            token: "t".into(),
+            region_code: "4201".into(),
+            region_name: "武汉市".into(),
+            county_code: "420102".into(),
+            county_name: "江岸区".into(),
+            office_name: "武汉市江岸区自学考试办公室".into(),
+            device_name: "test".into(),
+            enrolled_at: NOW.into(),
+            token_revoked: false,
+        },
+    )
+    .unwrap();
+    for r in regs {
+        registrations::apply(desk.store().conn(), r).unwrap();
+    }
+    let staff = desk.login("S001", "shouli-2026", &now).unwrap();
+    Counter { _dir: dir, desk, staff }
+}
+
+fn id(n: u32) -> String {
+    with_check(&format!("42010219900307{n:03}"))
+}
+
+fn swipe(c: &Counter, card: zkdesk::idcard::IdentityCard) -> CounterSession {
+    let mut s = CounterSession::new();
+    c.desk.counter_card(&mut s, card, CardSource::Chip, &at(NOW)).unwrap();
+    s
+}
+
+fn codes(s: &CounterSession) -> Vec<String> {
+    s.open_refusals().into_iter().map(|r| r.code).collect()
+}
+
+fn good_photo() -> zkdesk::photo::SpecPhoto {
+    zkdesk::photo::make(&image::DynamicImage::ImageRgb8(photos::on_blue()), &Spec::default(), &mut FaceDetector::new()).unwrap()
+}
+
+#[test]
+fn the_rules_table() {
+    let base = reg(1, &id(1), "张三");
+    let cancelled = Registration { status: "cancelled".into(), ..reg(2, &id(2), "李四") };
+    let confirmed = Registration { status: "confirmed".into(), admission_number: Some("010227100001".into()), ..reg(3, &id(3), "王五") };
+    let elsewhere = Registration { county_code: "420103".into(), ..reg(4, &id(4), "赵六") };
+    let upgrade = Registration {
+        upgrade: true,
+        prior_education: PriorEducation { status: "pending".into(), school: None, certificate_no: None },
+        ..reg(5, &id(5), "钱七")
+    };
+    let rare = reg(6, &id(6), "王喆");
+    let c = counter(&[base.clone(), cancelled.clone(), confirmed.clone(), elsewhere.clone(), upgrade.clone(), rare.clone()]);
+
+    // (card, expected open refusal codes, message fragment)
+    let bad_check = zkdesk::idcard::IdentityCard { id_number: format!("{}0", &id(1)[..17]), id_number_valid: false, ..card_for(&base) };
+    let expired = zkdesk::idcard::IdentityCard { valid_to: Some("2026-11-21".into()), ..card_for(&base) };
+    let valid_today = zkdesk::idcard::IdentityCard { valid_to: Some("2026-11-22".into()), ..card_for(&base) };
+    let unknown = zkdesk::idcard::IdentityCard { id_number: id(99), ..card_for(&base) };
+    let table: Vec<(&str, zkdesk::idcard::IdentityCard, Vec<&str>, &str)> = vec![
+        ("eligible", card_for(&base), vec![], ""),
+        ("valid through today", valid_today, vec![], ""),
+        ("bad check digit", bad_check, vec!["ID_NUMBER_INVALID"], "身份证号码"),
+        ("expired card", expired, vec!["CARD_EXPIRED"], "身份证已过有效期"),
+        ("not registered", unknown, vec!["NOT_FOUND"], "未找到该考生的网上报名信息"),
+        ("cancelled", card_for(&cancelled), vec!["NOT_ELIGIBLE"], "已取消"),
+        ("confirmed online", card_for(&confirmed), vec!["ALREADY_CONFIRMED"], "010227100001"),
+        ("other county", card_for(&elsewhere), vec!["WRONG_COUNTY"], "武汉市江汉区"),
+        ("专升本 pending", card_for(&upgrade), vec!["PRIOR_EDUCATION_PENDING"], "学历认证报告"),
+        (
+            "name differs (生僻字)",
+            zkdesk::idcard::IdentityCard { name: "王\u{E0A1}".into(), ..card_for(&rare) },
+            vec!["NAME_MISMATCH"],
+            "王喆",
+        ),
+    ];
+    for (what, card, want, fragment) in table {
+        let s = swipe(&c, card);
+        assert_eq!(codes(&s), want, "{what}");
+        if let Some(r) = s.open_refusals().first() {
+            assert!(r.message.contains(fragment), "{what}: {}", r.message);
+        }
+    }
+}
+
+#[test]
+fn a_blacklisted_number_is_refused_loudly() {
+    let r = reg(1, &id(1), "张三");
+    let mut c = counter(&[r.clone()]);
+    let sup = Actor::Staff(c.desk.login("A001", "zhuguan-2026", &at(NOW)).unwrap());
+    c.desk.blacklist_add(&sup, &r.id_number, "冒名顶替记录", &at(NOW)).unwrap();
+    let s = swipe(&c, card_for(&r));
+    assert_eq!(codes(&s), vec!["BLACKLISTED"]);
+    assert!(s.open_refusals()[0].message.contains("冒名顶替记录"));
+    // Counter staff cannot manage the list.
+    let counter_actor = Actor::Staff(c.staff.clone());
+    assert_eq!(c.desk.blacklist_remove(&counter_actor, &r.id_number, &at(NOW)).unwrap_err().code, ErrorCode::NotAuthorized);
+}
+
+#[test]
+fn the_happy_path_confirms_with_a_block_number_and_a_receipt() {
+    let r = reg(1, &id(1), "张三");
+    let mut c = counter(&[r.clone()]);
+    c.desk
+        .store()
+        .conn()
+        .execute("INSERT INTO number_block VALUES ('B1', 'q1', '0102271', 101, 110, 101, '2027-04-30T23:59:59+08:00', ?1)", [NOW])
+        .unwrap();
+    let mut s = swipe(&c, card_for(&r));
+    assert_eq!(s.view().stage, "matched");
+    c.desk.counter_photo(&mut s, good_photo()).unwrap();
+    assert_eq!(s.view().stage, "photo_taken");
+    assert!(s.can_confirm());
+    let staff = c.staff.clone();
+    let receipt = c.desk.counter_confirm(&mut s, &staff, "0190aaaa-0000-7000-8000-000000000001", &at(NOW)).unwrap();
+    assert_eq!(receipt.admission_number, "010227100101");
+    assert_eq!(receipt.id_number_masked, format!("{}********{}", &r.id_number[..6], &r.id_number[14..]));
+    assert_eq!((receipt.kind.as_str(), receipt.level.as_str()), ("新生", "本科"));
+    assert_eq!(receipt.staff, "李受理（S001）");
+    assert_eq!(s.view().stage, "confirmed");
+    // One transaction wrote it all.
+    let conn = c.desk.store().conn();
+    let n = |sql: &str| -> i64 { conn.query_row(sql, [], |x| x.get(0)).unwrap() };
+    assert_eq!(n("SELECT COUNT(*) FROM confirmation"), 1);
+    assert_eq!(n("SELECT COUNT(*) FROM photo"), 1);
+    assert_eq!(n("SELECT COUNT(*) FROM outbox WHERE kind = 'confirmation'"), 1);
+    assert_eq!(n("SELECT COUNT(*) FROM audit_event WHERE kind = 'confirmed'"), 1);
+    assert_eq!(n("SELECT next_seq FROM number_block"), 102);
+
+    // Swiped again: already confirmed here, with the receipt on offer.
+    let again = swipe(&c, card_for(&r));
+    assert_eq!(codes(&again), vec!["ALREADY_CONFIRMED"]);
+    assert!(again.open_refusals()[0].message.contains("重打回执"));
+    assert_eq!(c.desk.receipt(&receipt.confirmation_id).unwrap(), receipt);
+}
+
+#[test]
+fn without_a_block_the_number_is_left_to_the_province() {
+    let r = reg(1, &id(1), "张三");
+    let mut c = counter(&[r.clone()]);
+    let mut s = swipe(&c, card_for(&r));
+    c.desk.counter_photo(&mut s, good_photo()).unwrap();
+    let staff = c.staff.clone();
+    let receipt = c.desk.counter_confirm(&mut s, &staff, "0190aaaa-0000-7000-8000-000000000002", &at(NOW)).unwrap();
+    assert_eq!(receipt.admission_number, "待分配，以短信为准");
+}
+
+#[test]
+fn the_same_card_twice_keeps_the_session() {
+    let r = reg(1, &id(1), "张三");
+    let c = counter(&[r.clone()]);
+    let mut s = swipe(&c, card_for(&r));
+    c.desk.counter_photo(&mut s, good_photo()).unwrap();
+    c.desk.counter_card(&mut s, card_for(&r), CardSource::Chip, &at(NOW)).unwrap();
+    assert_eq!(s.view().stage, "photo_taken", "the photo is kept");
+    assert_eq!(s.view().notice.as_deref(), Some("同一考生重复刷卡，已保留当前进度"));
+}
+
+#[test]
+fn overrides_need_a_real_supervisor() {
+    let r = reg(6, &id(6), "王喆");
+    let mut c = counter(&[r.clone()]);
+    let mut s = swipe(&c, zkdesk::idcard::IdentityCard { name: "王\u{E0A1}".into(), valid_to: Some("2026-01-01".into()), ..card_for(&r) });
+    assert_eq!(codes(&s), vec!["CARD_EXPIRED", "NAME_MISMATCH"]);
+    // Counter staff's own credentials do not count; a wrong password neither.
+    assert_eq!(
+        c.desk.counter_override(&mut s, "name_mismatch", "S001", "shouli-2026", &at(NOW)).unwrap_err().code,
+        ErrorCode::NotAuthorized
+    );
+    assert_eq!(c.desk.counter_override(&mut s, "name_mismatch", "A001", "wrong", &at(NOW)).unwrap_err().code, ErrorCode::BadCredentials);
+    c.desk.counter_override(&mut s, "name_mismatch", "A001", "zhuguan-2026", &at(NOW)).unwrap();
+    c.desk.counter_override(&mut s, "card_expired", "A001", "zhuguan-2026", &at(NOW)).unwrap();
+    assert!(codes(&s).is_empty());
+    c.desk.counter_photo(&mut s, good_photo()).unwrap();
+    let staff = c.staff.clone();
+    c.desk.counter_confirm(&mut s, &staff, "0190aaaa-0000-7000-8000-000000000003", &at(NOW)).unwrap();
+    let flags: String = c.desk.store().conn().query_row("SELECT flags FROM confirmation", [], |x| x.get(0)).unwrap();
+    for f in ["name_mismatch", "card_expired", "supervisor_override"] {
+        assert!(flags.contains(f), "{flags}");
+    }
+    let sup: String = c.desk.store().conn().query_row("SELECT supervisor_id FROM confirmation", [], |x| x.get(0)).unwrap();
+    assert_eq!(sup, "A001");
+}
+
+#[test]
+fn a_paper_report_lifts_the_prior_education_block() {
+    let r = Registration {
+        upgrade: true,
+        prior_education: PriorEducation { status: "report_uploaded".into(), school: None, certificate_no: None },
+        ..reg(5, &id(5), "钱七")
+    };
+    let c = counter(&[r.clone()]);
+    let mut s = swipe(&c, card_for(&r));
+    assert_eq!(codes(&s), vec!["PRIOR_EDUCATION_PENDING"]);
+    assert!(c.desk.counter_attach_report(&mut s, "text/plain", b"x").is_err());
+    c.desk.counter_attach_report(&mut s, "application/pdf", b"%PDF-1.4 scanned report").unwrap();
+    assert!(codes(&s).is_empty());
+    assert!(s.view().flags.contains(&"paper_prior_education".to_string()));
+}
+
+#[test]
+fn a_failed_photo_blocks_until_retaken_or_accepted_by_a_supervisor() {
+    let r = reg(1, &id(1), "张三");
+    let mut c = counter(&[r.clone()]);
+    let mut s = swipe(&c, card_for(&r));
+    let red = zkdesk::photo::make(
+        &image::DynamicImage::ImageRgb8(photos::rekey(&photos::astronaut(), |_, _| photos::RED)),
+        &Spec::default(),
+        &mut FaceDetector::new(),
+    )
+    .unwrap();
+    c.desk.counter_photo(&mut s, red).unwrap();
+    assert_eq!(codes(&s), vec!["PHOTO_REJECTED"]);
+    assert!(!s.can_confirm());
+    let staff = c.staff.clone();
+    assert_eq!(c.desk.counter_confirm(&mut s, &staff, "x", &at(NOW)).unwrap_err().code, ErrorCode::Refused);
+    // Retake: the block goes away.
+    c.desk.counter_photo(&mut s, good_photo()).unwrap();
+    assert!(s.can_confirm());
+    // Or a supervisor accepts a failed one.
+    let red = zkdesk::photo::make(
+        &image::DynamicImage::ImageRgb8(photos::rekey(&photos::astronaut(), |_, _| photos::RED)),
+        &Spec::default(),
+        &mut FaceDetector::new(),
+    )
+    .unwrap();
+    c.desk.counter_photo(&mut s, red).unwrap();
+    c.desk.counter_override(&mut s, "supervisor_override", "A001", "zhuguan-2026", &at(NOW)).unwrap();
+    assert!(s.can_confirm());
+}
+
+#[test]
+fn manual_entry_needs_a_supervisor_and_is_flagged() {
+    let r = reg(1, &id(1), "张三");
+    let mut c = counter(&[r.clone()]);
+    let mut s = CounterSession::new();
+    assert_eq!(
+        c.desk.counter_manual(&mut s, "4201021990030712", "A001", "zhuguan-2026", &at(NOW)).unwrap_err().code,
+        ErrorCode::InvalidInput
+    );
+    assert_eq!(c.desk.counter_manual(&mut s, &r.id_number, "S001", "shouli-2026", &at(NOW)).unwrap_err().code, ErrorCode::NotAuthorized);
+    c.desk.counter_manual(&mut s, &r.id_number, "A001", "zhuguan-2026", &at(NOW)).unwrap();
+    let v = s.view();
+    assert_eq!((v.stage.as_str(), v.card_source.as_deref()), ("matched", Some("manual")));
+    assert_eq!(v.flags, vec!["manual_entry".to_string()]);
+    // Search by the last six digits or the name finds the candidate.
+    let staff = c.staff.clone();
+    assert_eq!(c.desk.search(&staff, &r.id_number[12..], &at(NOW)).unwrap()[0].registration_id, r.registration_id);
+    assert_eq!(c.desk.search(&staff, "张三", &at(NOW)).unwrap().len(), 1);
+}
+
+#[test]
+fn confirming_needs_an_enrolled_station_and_a_logged_in_counter() {
+    let r = reg(1, &id(1), "张三");
+    let mut c = counter(&[r.clone()]);
+    let mut s = swipe(&c, card_for(&r));
+    let staff = c.staff.clone();
+    assert_eq!(c.desk.counter_confirm(&mut s, &staff, "x", &at(NOW)).unwrap_err().code, ErrorCode::InvalidInput, "no photo yet");
+    c.desk.counter_photo(&mut s, good_photo()).unwrap();
+    c.desk.store().conn().execute("UPDATE staff SET disabled = 1 WHERE staff_id = 'S001'", []).unwrap();
+    assert_eq!(c.desk.counter_confirm(&mut s, &staff, "x", &at(NOW)).unwrap_err().code, ErrorCode::AccountDisabled);
+}
+
+#[test]
+fn a_password_reset_goes_through_the_outbox() {
+    let r = Registration { status: "confirmed".into(), ..reg(1, &id(1), "张三") };
+    let mut c = counter(&[r.clone()]);
+    let staff = c.staff.clone();
+    let slip = c.desk.password_reset(&staff, &r.id_number, true, "0190aaaa-0000-7000-8000-0000000000ff", &at(NOW)).unwrap();
+    assert_eq!(slip.name, "张三");
+    let payload: String =
+        c.desk.store().conn().query_row("SELECT payload FROM outbox WHERE kind = 'password_reset'", [], |x| x.get(0)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&payload).unwrap();
+    assert_eq!((v["verified_by"].as_str(), v["registration_id"].as_str()), (Some("chip"), Some(r.registration_id.as_str())));
+}
