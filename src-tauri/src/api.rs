@@ -208,3 +208,62 @@ pub struct ResetSlip {
     pub staff: String,
     pub office_name: String,
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct OverrideArgs {
+    /// card_expired | name_mismatch | supervisor_override
+    pub flag: String,
+    pub supervisor_id: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ManualArgs {
+    pub id_number: String,
+    pub supervisor_id: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct AttachArgs {
+    pub media_type: String,
+    pub content_base64: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct QueryArgs {
+    pub query: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct IdArgs {
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct IndexArgs {
+    pub index: u32,
+}
+
+/// A card of the simulated reader, for the demo's "swipe" buttons.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SimCard {
+    pub index: u32,
+    pub name: String,
+    pub id_number_masked: String,
+}
+
+/// The devices in use and what can be chosen (设置).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct Devices {
+    pub reader: String,
+    pub camera: String,
+    pub cameras: Vec<crate::camera::CameraInfo>,
+    pub sim_cards: Vec<SimCard>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DeviceArgs {
+    pub reader: String,
+    pub camera: String,
+}

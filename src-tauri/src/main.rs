@@ -9,9 +9,15 @@ struct Args {
     /// Data directory holding zkdesk.sqlite3 (default: the app's data directory).
     #[arg(long, env = "ZKDESK_DATA_DIR")]
     data_dir: Option<std::path::PathBuf>,
+    /// Card reader: serial:PATH[@BAUD] | pcsc[:NAME] | sim:FILE (default: the stored choice, or pcsc).
+    #[arg(long, env = "ZKDESK_READER")]
+    reader: Option<String>,
+    /// Camera: webcam[:INDEX] | file:PATH | pattern (default: the stored choice, or webcam:0).
+    #[arg(long, env = "ZKDESK_CAMERA")]
+    camera: Option<String>,
 }
 
 fn main() {
     let args = Args::parse();
-    zkdesk::gui::run(tauri::generate_context!(), zkdesk::gui::Options { data_dir: args.data_dir });
+    zkdesk::gui::run(tauri::generate_context!(), zkdesk::gui::Options { data_dir: args.data_dir, reader: args.reader, camera: args.camera });
 }

@@ -3,7 +3,7 @@
 
 import { invoke } from "@tauri-apps/api/core";
 
-export type ErrorCode = "BAD_CREDENTIALS" | "ACCOUNT_DISABLED" | "NOT_AUTHORIZED" | "NOT_LOGGED_IN" | "INVALID_INPUT" | "CONFLICT" | "NOT_FOUND" | "STORAGE" | "AUDIT_BROKEN" | "NETWORK" | "NOT_ENROLLED";
+export type ErrorCode = "BAD_CREDENTIALS" | "ACCOUNT_DISABLED" | "NOT_AUTHORIZED" | "NOT_LOGGED_IN" | "INVALID_INPUT" | "CONFLICT" | "NOT_FOUND" | "STORAGE" | "AUDIT_BROKEN" | "NETWORK" | "REFUSED" | "NOT_ENROLLED";
 
 export type DeskError = { code: ErrorCode, 
 /**
@@ -79,6 +79,148 @@ error_detail: string | null, retry_at: string | null, };
 
 export type SyncEvent = { "kind": "started" } | { "kind": "progress", progress: Progress, } | { "kind": "finished", report: SyncReport, } | { "kind": "failed", message: string, };
 
+export type IdType = "resident" | "hmt_permit" | "foreign_permanent_2017" | "foreign_permanent_2023";
+
+export type IdentityCard = { id_type: IdType, name: string, english_name?: string, 
+/**
+ * GB/T 2261.1: `0` unknown, `1` 男, `2` 女, `9` unspecified; kept as read.
+ */
+gender: string, 
+/**
+ * GB/T 3304 two-digit code, residents only.
+ */
+nation?: string, 
+/**
+ * ISO 3166 alpha-3, foreigners only.
+ */
+nationality?: string, 
+/**
+ * `YYYY-MM-DD`, or the raw text when the card holds something that is not a date.
+ */
+birth_date?: string, address?: string, id_number: string, authority?: string, valid_from?: string, 
+/**
+ * `YYYY-MM-DD` or `long_term` (长期).
+ */
+valid_to?: string, pass_number?: string, issue_count?: number, card_uid?: string, photo_wlt_base64?: string, 
+/**
+ * The id number passed its format and check-digit rules.
+ */
+id_number_valid: boolean, };
+
+export type ReaderEvent = { "kind": "card_placed" } | { "kind": "card_read", card: IdentityCard, } | { "kind": "card_uid_only", uid: string, message: string, } | { "kind": "card_removed" } | { "kind": "error", message: string, detail: string, } | { "kind": "reader_lost", message: string, detail: string, } | { "kind": "reader_back" };
+
+export type Major = { code: string, name: string, level: string, };
+
+export type PriorEducation = { 
+/**
+ * verified | pending | report_uploaded | approved | rejected | not_required
+ */
+status: string, school: string | null, certificate_no: string | null, };
+
+export type Registration = { registration_id: string, version: number, 
+/**
+ * new | enrolled
+ */
+kind: string, 
+/**
+ * pre_registered | confirmed | cancelled | moved
+ */
+status: string, id_type: string, id_number: string, name: string, gender: string, birth_date: string, phone_masked: string | null, region_code: string, county_code: string, major: Major, chief_university: string | null, upgrade: boolean, prior_education: PriorEducation, admission_number: string | null, online_attempts: number | null, updated_at: string, };
+
+export type Refusal = { 
+/**
+ * ID_NUMBER_INVALID | CARD_EXPIRED | NOT_FOUND | ALREADY_CONFIRMED | NOT_ELIGIBLE | WRONG_COUNTY |
+ * PRIOR_EDUCATION_PENDING | NAME_MISMATCH | BLACKLISTED | PHOTO_REJECTED | NOT_AUTHORIZED
+ */
+code: string, message: string, 
+/**
+ * The flag that lifts it, when one can: `card_expired` and `name_mismatch` need a
+ * supervisor; `paper_prior_education` needs the scanned report.
+ */
+override_flag: string | null, 
+/**
+ * True when only a supervisor can lift it.
+ */
+needs_supervisor: boolean, };
+
+export type Outcome = "pass" | "warn" | "fail";
+
+export type Check = { 
+/**
+ * face_count | face_size | position | background | background_evenness | exposure | sharpness
+ */
+name: string, result: Outcome, 
+/**
+ * In Chinese, for staff.
+ */
+message: string, };
+
+export type SpecPhoto = { bytes: number, width: number, height: number, dpi: number, face_count: number, 
+/**
+ * blue | white | red | other
+ */
+background: string, checks: Array<Check>, };
+
+export type Receipt = { confirmation_id: string, registration_id: string, name: string, 
+/**
+ * First 6 and last 4 characters, the rest masked.
+ */
+id_number_masked: string, major: string, level: string, 
+/**
+ * 新生 | 在籍
+ */
+kind: string, 
+/**
+ * The number, or 待分配，以短信为准.
+ */
+admission_number: string, confirmed_at: string, station_id: string, office_name: string, staff: string, photo_jpeg_base64: string, flags: Array<string>, 
+/**
+ * pending | accepted | rejected | revoked (sync state with the province)
+ */
+state: string, };
+
+export type CounterView = { 
+/**
+ * idle | refused | matched | photo_taken | confirmed
+ */
+stage: string, card: IdentityCard | null, card_source: string | null, registration: Registration | null, 
+/**
+ * What still stands in the way (refusals not yet lifted).
+ */
+refusals: Array<Refusal>, flags: Array<string>, photo: SpecPhoto | null, photo_jpeg_base64: string | null, receipt: Receipt | null, 
+/**
+ * A passing note (e.g. the same card swiped twice).
+ */
+notice: string | null, can_confirm: boolean, };
+
+export type ConfirmationRow = { confirmation_id: string, registration_id: string, name: string, id_number_masked: string, admission_number: string | null, confirmed_at: string, staff_id: string, flags: Array<string>, state: string, reject_reason: string | null, };
+
+export type ResetSlip = { request_id: string, name: string, id_number_masked: string, registration_id: string, requested_at: string, staff: string, office_name: string, };
+
+export type OverrideArgs = { 
+/**
+ * card_expired | name_mismatch | supervisor_override
+ */
+flag: string, supervisor_id: string, password: string, };
+
+export type ManualArgs = { id_number: string, supervisor_id: string, password: string, };
+
+export type AttachArgs = { media_type: string, content_base64: string, };
+
+export type QueryArgs = { query: string, };
+
+export type IdArgs = { id: string, };
+
+export type IndexArgs = { index: number, };
+
+export type SimCard = { index: number, name: string, id_number_masked: string, };
+
+export type CameraInfo = { spec: string, name: string, };
+
+export type Devices = { reader: string, camera: string, cameras: Array<CameraInfo>, sim_cards: Array<SimCard>, };
+
+export type DeviceArgs = { reader: string, camera: string, };
+
 /** Every IPC command; a rejected promise carries a DeskError. */
 export const commands = {
   login: (args: LoginArgs): Promise<SessionInfo> => invoke("login", { args }),
@@ -91,7 +233,23 @@ export const commands = {
   sync_now: (): Promise<void> => invoke("sync_now"),
   sync_page: (): Promise<SyncPage> => invoke("sync_page"),
   enroll_station: (args: EnrollArgs): Promise<StationInfo> => invoke("enroll_station", { args }),
+  counter_view: (): Promise<CounterView> => invoke("counter_view"),
+  counter_capture: (): Promise<CounterView> => invoke("counter_capture"),
+  counter_confirm: (): Promise<CounterView> => invoke("counter_confirm"),
+  counter_cancel: (): Promise<CounterView> => invoke("counter_cancel"),
+  counter_override: (args: OverrideArgs): Promise<CounterView> => invoke("counter_override", { args }),
+  counter_manual: (args: ManualArgs): Promise<CounterView> => invoke("counter_manual", { args }),
+  counter_attach: (args: AttachArgs): Promise<CounterView> => invoke("counter_attach", { args }),
+  counter_search: (args: QueryArgs): Promise<Array<Registration>> => invoke("counter_search", { args }),
+  password_reset: (): Promise<ResetSlip> => invoke("password_reset"),
+  confirmations_today: (): Promise<Array<ConfirmationRow>> => invoke("confirmations_today"),
+  receipt: (args: IdArgs): Promise<Receipt> => invoke("receipt", { args }),
+  sim_swipe: (args: IndexArgs): Promise<void> => invoke("sim_swipe", { args }),
+  devices: (): Promise<Devices> => invoke("devices"),
+  set_devices: (args: DeviceArgs): Promise<void> => invoke("set_devices", { args }),
 };
 
 /** Tauri event names. */
-export const events = { sync: "sync-status" } as const;
+export const events = { sync: "sync-status", counter: "counter", reader: "reader" } as const;
+/** The URL of the latest camera preview frame (a JPEG body). */
+export const previewScheme = "zkcam";

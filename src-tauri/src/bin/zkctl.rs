@@ -127,6 +127,13 @@ enum StationCmd {
 enum CardCmd {
     /// A SAM_V read reply (binary or hex text) or a 256-byte text block → identity JSON.
     Decode { file: PathBuf },
+    /// Write a `sim:` card file from the cache: confirmable candidates and one of each refusal (demo).
+    Samples {
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        count: usize,
+    },
     /// Wait for one card: R = pcsc[:NAME] | serial:PATH[@BAUD] | sim:FILE.
     Read {
         #[arg(long)]
@@ -245,6 +252,7 @@ fn card(cmd: CardCmd) -> Result<(), Failure> {
             let bytes = std::fs::read(&file).map_err(|e| usage("无法读取文件", format!("cannot read {}: {e}", file.display())))?;
             idcard::decode_any(&bytes).map_err(|e| DeskError::invalid(e.message(), e.to_string()))?
         }
+        CardCmd::Samples { .. } => unreachable!("handled with the store"),
         CardCmd::Read { reader: r, timeout } => {
             let spec = reader::ReaderSpec::parse(&r).map_err(|d| usage("读卡器设置无效", d))?;
             if !(timeout.is_finite() && timeout > 0.0) {
@@ -305,7 +313,15 @@ fn photo(cmd: PhotoCmd, json: bool) -> Result<(), Failure> {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
-    // Card and photo commands touch no store.
+    // Card and photo commands touch no store (except the samples, read from the cache).
+    if let Command::Card { cmd: CardCmd::Samples { output, count } } = &cli.command {
+        let desk = Desk::open(&cli.data_dir.clone().unwrap_or_else(zkdesk::store::default_data_dir))?;
+        let cards = desk.demo_cards(*count)?;
+        std::fs::write(output, serde_json::to_string_pretty(&serde_json::json!({ "cards": cards })).expect("cards serialize"))
+            .map_err(|e| DeskError::storage(format!("cannot write {}: {e}", output.display())))?;
+        println!("{}", cards.len());
+        return Ok(());
+    }
     if let Command::Card { cmd } = cli.command {
         return card(cmd);
     }

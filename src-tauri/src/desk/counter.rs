@@ -67,6 +67,11 @@ impl CounterSession {
         v
     }
 
+    /// A passing note for staff (shown once on the next view).
+    pub fn set_notice(&mut self, notice: String) {
+        self.notice = Some(notice);
+    }
+
     pub fn registration(&self) -> Option<&Registration> {
         self.assessment.as_ref().and_then(|a| a.registration.as_ref())
     }

@@ -156,3 +156,52 @@ impl Desk {
         Ok(n == 1)
     }
 }
+
+impl Desk {
+    /// Cards for the simulated reader of the demo: candidates who can be confirmed here, then one
+    /// of each common refusal (another county, already confirmed, 专升本 pending).
+    pub fn demo_cards(&self, confirmable: usize) -> Result<Vec<crate::idcard::IdentityCard>, DeskError> {
+        let c = self.store.conn();
+        let county = station::get(c)?.map(|s| s.county_code).unwrap_or_default();
+        let pick = |sql: &str, n: usize| -> Result<Vec<Registration>, DeskError> {
+            let mut stmt = c.prepare(sql)?;
+            let rows: Vec<Registration> = stmt.query_map(params![county, n as i64], |r| r.get::<_, String>(0))?.filter_map(|b| b.ok().and_then(|b| serde_json::from_str(&b).ok())).collect();
+            Ok(rows)
+        };
+        let mut regs = pick(
+            "SELECT body FROM registration WHERE county_code = ?1 AND status = 'pre_registered'
+             AND (json_extract(body, '$.upgrade') = 0 OR json_extract(body, '$.prior_education.status') IN ('verified', 'approved'))
+             AND registration_id NOT IN (SELECT registration_id FROM confirmation) ORDER BY registration_id LIMIT ?2",
+            confirmable,
+        )?;
+        regs.extend(pick("SELECT body FROM registration WHERE county_code <> ?1 AND status = 'pre_registered' ORDER BY registration_id LIMIT ?2", 1)?);
+        regs.extend(pick("SELECT body FROM registration WHERE county_code = ?1 AND status = 'confirmed' ORDER BY registration_id LIMIT ?2", 1)?);
+        regs.extend(pick(
+            "SELECT body FROM registration WHERE county_code = ?1 AND status = 'pre_registered' AND json_extract(body, '$.upgrade') = 1
+             AND json_extract(body, '$.prior_education.status') IN ('pending', 'report_uploaded') ORDER BY registration_id LIMIT ?2",
+            1,
+        )?);
+        Ok(regs
+            .into_iter()
+            .map(|r| crate::idcard::IdentityCard {
+                id_type: crate::idcard::IdType::Resident,
+                name: r.name,
+                english_name: None,
+                gender: r.gender,
+                nation: Some("01".into()),
+                nationality: None,
+                birth_date: Some(r.birth_date),
+                address: Some("湖北省武汉市江岸区沿江大道188号".into()),
+                id_number: r.id_number,
+                authority: Some("武汉市公安局江岸分局".into()),
+                valid_from: Some("2020-01-01".into()),
+                valid_to: Some("long_term".into()),
+                pass_number: None,
+                issue_count: None,
+                card_uid: None,
+                photo_wlt_base64: None,
+                id_number_valid: true,
+            })
+            .collect())
+    }
+}

@@ -34,6 +34,20 @@ fn commands(cfg: &Config) -> Vec<Command> {
         cmd::<()>("sync_now", cfg),
         cmd::<SyncPage>("sync_page", cfg),
         cmd_args::<EnrollArgs, StationInfo>("enroll_station", cfg),
+        cmd::<CounterView>("counter_view", cfg),
+        cmd::<CounterView>("counter_capture", cfg),
+        cmd::<CounterView>("counter_confirm", cfg),
+        cmd::<CounterView>("counter_cancel", cfg),
+        cmd_args::<OverrideArgs, CounterView>("counter_override", cfg),
+        cmd_args::<ManualArgs, CounterView>("counter_manual", cfg),
+        cmd_args::<AttachArgs, CounterView>("counter_attach", cfg),
+        cmd_args::<QueryArgs, Vec<crate::domain::registration::Registration>>("counter_search", cfg),
+        cmd::<ResetSlip>("password_reset", cfg),
+        cmd::<Vec<ConfirmationRow>>("confirmations_today", cfg),
+        cmd_args::<IdArgs, Receipt>("receipt", cfg),
+        cmd_args::<IndexArgs, ()>("sim_swipe", cfg),
+        cmd::<Devices>("devices", cfg),
+        cmd_args::<DeviceArgs, ()>("set_devices", cfg),
     ]
 }
 
@@ -59,6 +73,30 @@ fn declarations(cfg: &Config) -> Vec<String> {
         crate::sync::Progress::decl(cfg),
         crate::sync::SyncReport::decl(cfg),
         crate::sync::scheduler::SyncEvent::decl(cfg),
+        crate::idcard::IdType::decl(cfg),
+        crate::idcard::IdentityCard::decl(cfg),
+        crate::idcard::reader::ReaderEvent::decl(cfg),
+        crate::domain::registration::Major::decl(cfg),
+        crate::domain::registration::PriorEducation::decl(cfg),
+        crate::domain::registration::Registration::decl(cfg),
+        crate::domain::eligibility::Refusal::decl(cfg),
+        crate::photo::Outcome::decl(cfg),
+        crate::photo::Check::decl(cfg),
+        crate::photo::SpecPhoto::decl(cfg),
+        Receipt::decl(cfg),
+        CounterView::decl(cfg),
+        ConfirmationRow::decl(cfg),
+        ResetSlip::decl(cfg),
+        OverrideArgs::decl(cfg),
+        ManualArgs::decl(cfg),
+        AttachArgs::decl(cfg),
+        QueryArgs::decl(cfg),
+        IdArgs::decl(cfg),
+        IndexArgs::decl(cfg),
+        SimCard::decl(cfg),
+        crate::camera::CameraInfo::decl(cfg),
+        Devices::decl(cfg),
+        DeviceArgs::decl(cfg),
     ]
 }
 
@@ -87,7 +125,8 @@ pub fn render() -> String {
         }
     }
     out.push_str("};\n\n");
-    out.push_str(&format!("/** Tauri event names. */\nexport const events = {{ sync: \"{}\" }} as const;\n", super::SYNC_EVENT));
+    out.push_str(&format!("/** Tauri event names. */\nexport const events = {{ sync: \"{}\", counter: \"{}\", reader: \"{}\" }} as const;\n", super::SYNC_EVENT, super::devices::COUNTER_EVENT, super::devices::READER_EVENT));
+    out.push_str(&format!("/** The URL of the latest camera preview frame (a JPEG body). */\nexport const previewScheme = \"{}\";\n", super::PREVIEW_SCHEME));
     out
 }
 

@@ -3,6 +3,7 @@
 
 pub mod bindings;
 mod commands;
+mod devices;
 mod state;
 
 use std::path::PathBuf;
@@ -16,7 +17,14 @@ pub const SYNC_EVENT: &str = "sync-status";
 
 pub struct Options {
     pub data_dir: Option<PathBuf>,
+    /// Overrides the stored reader choice (`serial:…`, `pcsc[:NAME]`, `sim:FILE`).
+    pub reader: Option<String>,
+    /// Overrides the stored camera choice (`webcam[:N]`, `file:PATH`, `pattern`).
+    pub camera: Option<String>,
 }
+
+/// The URI scheme serving the latest preview frame: `zkcam://localhost/frame`.
+pub const PREVIEW_SCHEME: &str = "zkcam";
 
 pub fn run(context: tauri::Context<tauri::Wry>, options: Options) {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_env("ZKDESK_LOG")).init();
@@ -35,8 +43,20 @@ pub fn run(context: tauri::Context<tauri::Wry>, options: Options) {
                     tracing::warn!("cannot emit sync event: {err}");
                 }
             }));
+            state.init_devices(options.reader.clone(), options.camera.clone());
             app.manage(state);
+            devices::start_reader(app.handle());
+            devices::start_camera(app.handle());
             Ok(())
+        })
+        .register_uri_scheme_protocol(PREVIEW_SCHEME, |ctx, _req| {
+            let frame = ctx.app_handle().state::<AppState>().preview_jpeg();
+            let builder = tauri::http::Response::builder().header("cache-control", "no-store").header("access-control-allow-origin", "*");
+            match frame {
+                Some(jpeg) => builder.header("content-type", "image/jpeg").body(jpeg.as_ref().clone()),
+                None => builder.status(204).body(Vec::new()),
+            }
+            .expect("static response parts are valid")
         })
         .invoke_handler(tauri::generate_handler![
             commands::login,
@@ -49,6 +69,20 @@ pub fn run(context: tauri::Context<tauri::Wry>, options: Options) {
             commands::sync_now,
             commands::sync_page,
             commands::enroll_station,
+            commands::counter_view,
+            commands::counter_capture,
+            commands::counter_confirm,
+            commands::counter_cancel,
+            commands::counter_override,
+            commands::counter_manual,
+            commands::counter_attach,
+            commands::counter_search,
+            commands::password_reset,
+            commands::confirmations_today,
+            commands::receipt,
+            commands::sim_swipe,
+            commands::devices,
+            commands::set_devices,
         ])
         .run(context);
     if let Err(e) = result {

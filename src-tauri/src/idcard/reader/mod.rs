@@ -247,3 +247,12 @@ pub fn read_one(spec: &ReaderSpec, timeout: Duration) -> Result<IdentityCard, Re
         }
     }
 }
+
+impl ReaderHandle {
+    /// Separates the event receiver (for a forwarding thread) from the handle that stops the reader.
+    pub fn split(mut self) -> (ReaderHandle, Receiver<ReaderEvent>) {
+        let (_, empty) = mpsc::channel();
+        let events = std::mem::replace(&mut self.events, empty);
+        (self, events)
+    }
+}
