@@ -23,6 +23,11 @@ if ! $zkctl --data-dir "$data" station show >/dev/null 2>&1; then
   $zkctl --data-dir "$data" station enroll --server "http://127.0.0.1:$port/api/county/v1" --code "$code" --device-name 演示工作站
 fi
 $zkctl --data-dir "$data" sync || echo "zkdesk: first sync did not finish; the app retries in the background"
+# Simulated devices: sample cards from the cache for the reader, a real portrait for the camera.
+[ -f "$data/cards.json" ] || $zkctl --data-dir "$data" card samples -o "$data/cards.json" >/dev/null
+camera=pattern
+[ -f .cache/testdata/astronaut.png ] && camera="file:$PWD/.cache/testdata/astronaut.png"
+export ZKDESK_READER=${ZKDESK_READER:-sim:$data/cards.json} ZKDESK_CAMERA=${ZKDESK_CAMERA:-$camera}
 
 echo "zkdesk: data in $data; province simulator on 127.0.0.1:$port"
 echo "zkdesk: log in as 工号 A001, 密码 zkdesk-demo"

@@ -19,5 +19,8 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    zkdesk::gui::run(tauri::generate_context!(), zkdesk::gui::Options { data_dir: args.data_dir, reader: args.reader, camera: args.camera });
+    zkdesk::gui::run(
+        tauri::generate_context!(),
+        zkdesk::gui::Options { data_dir: args.data_dir, reader: args.reader, camera: args.camera },
+    );
 }

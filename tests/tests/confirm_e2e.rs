@@ -11,7 +11,8 @@ use zkdesk_tests::fixtures::{card_file, card_for, confirmable, good_photo_file, 
 use zkdesk_tests::sim::Sim;
 use zkdesk_tests::{workspace_bin, zkctl};
 
-const ENV: [(&str, &str); 3] = [("ZKDESK_PASSWORD", "shouli-2026"), ("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026"), ("ZKDESK_NEW_PASSWORD", "shouli-2026")];
+const ENV: [(&str, &str); 3] =
+    [("ZKDESK_PASSWORD", "shouli-2026"), ("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026"), ("ZKDESK_NEW_PASSWORD", "shouli-2026")];
 
 /// A station set up through the CLI: supervisor, counter staff, enrolled, synced.
 fn station(sim: &Sim) -> tempfile::TempDir {
@@ -28,9 +29,11 @@ fn station(sim: &Sim) -> tempfile::TempDir {
 fn sim_row(sim: &Sim, registration_id: &str) -> (String, String, String, i64) {
     sim.state
         .db()
-        .query_row("SELECT admission_number, flags, photo_sha256, photo_bytes FROM confirmation WHERE registration_id = ?1", [registration_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
+        .query_row(
+            "SELECT admission_number, flags, photo_sha256, photo_bytes FROM confirmation WHERE registration_id = ?1",
+            [registration_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
         .unwrap()
 }
 
@@ -62,7 +65,20 @@ fn confirm_then_sync_lands_at_the_province() {
     assert_eq!(r["refused"]["code"], "NAME_MISMATCH");
     let out = zkctl(
         d,
-        &["--json", "confirm", "--reader", &reader2, "--photo", photo.to_str().unwrap(), "--staff", "S001", "--supervisor", "A001", "--override", "name_mismatch"],
+        &[
+            "--json",
+            "confirm",
+            "--reader",
+            &reader2,
+            "--photo",
+            photo.to_str().unwrap(),
+            "--staff",
+            "S001",
+            "--supervisor",
+            "A001",
+            "--override",
+            "name_mismatch",
+        ],
         &ENV,
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -100,7 +116,11 @@ fn a_wrong_staff_password_is_refused() {
     let d = dir.path();
     let reg = confirmable(&Desk::open(d).unwrap(), 1).remove(0);
     let reader = card_file(d, &[card_for(&reg)]);
-    let out = zkctl(d, &["--json", "confirm", "--reader", &reader, "--photo", good_photo_file(d).to_str().unwrap(), "--staff", "S001"], &[("ZKDESK_PASSWORD", "nope")]);
+    let out = zkctl(
+        d,
+        &["--json", "confirm", "--reader", &reader, "--photo", good_photo_file(d).to_str().unwrap(), "--staff", "S001"],
+        &[("ZKDESK_PASSWORD", "nope")],
+    );
     assert_eq!(out.status.code(), Some(1));
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["refused"]["code"], "NOT_AUTHORIZED");
@@ -117,7 +137,17 @@ fn killed_confirms_leave_whole_records_and_unique_numbers() {
     for r in &regs {
         let reader = card_file(d, &[card_for(r)]);
         let mut child = Command::new(workspace_bin("zkctl"))
-            .args(["--data-dir", d.to_str().unwrap(), "confirm", "--reader", &reader, "--photo", photo.to_str().unwrap(), "--staff", "S001"])
+            .args([
+                "--data-dir",
+                d.to_str().unwrap(),
+                "confirm",
+                "--reader",
+                &reader,
+                "--photo",
+                photo.to_str().unwrap(),
+                "--staff",
+                "S001",
+            ])
             .env("ZKDESK_PASSWORD", "shouli-2026")
             .stdin(Stdio::null())
             .stdout(Stdio::null())

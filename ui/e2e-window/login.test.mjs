@@ -55,3 +55,34 @@ test("the supervisor logs in and sees the main layout", async () => {
   assert.equal(await driver.findElement(By.id("status-queue")).getText(), "待上传 0");
   await shot("window-main");
 });
+
+test("the counter happy path with the simulated reader and camera", async () => {
+  await driver.findElement(By.css("#nav button[data-page=counter]")).click();
+  // The preview draws frames from the camera source through the zkcam protocol.
+  const canvas = await driver.wait(until.elementLocated(By.id("preview")), 10000);
+  await driver.wait(async () => Number((await canvas.getAttribute("data-frames")) ?? 0) >= 5, 15000, "preview frames arrive");
+  const swipe = await driver.wait(until.elementLocated(By.css("#sim-cards button[data-sim='0']")), 10000);
+  await swipe.click();
+  await driver.wait(async () => (await driver.findElement(By.id("counter-page")).getAttribute("data-stage")) === "matched", 10000, "card matched");
+  const name = await driver.findElement(By.id("card-name")).getText();
+  assert.equal(await driver.findElement(By.id("reg-name")).getText(), name);
+  await shot("window-counter-matched");
+  await driver.findElement(By.id("capture")).click();
+  await driver.wait(async () => (await driver.findElement(By.id("counter-page")).getAttribute("data-stage")) === "photo_taken", 20000, "photo taken");
+  await driver.findElement(By.id("confirm")).click();
+  const receipt = await driver.wait(until.elementLocated(By.id("receipt")), 10000);
+  const text = await receipt.getText();
+  assert.match(text, /现场确认回执/);
+  assert.match(text, new RegExp(name));
+  assert.match(text, /准考证号\s*\d{12}/, "a number from the leased block is printed at once");
+  await shot("window-receipt");
+});
+
+test("a refusal is shown in Chinese in the real window", async () => {
+  await driver.findElement(By.id("next")).click();
+  // Card 5 of the samples is a candidate of another county.
+  await driver.findElement(By.css("#sim-cards button[data-sim='5']")).click();
+  const refusal = await driver.wait(until.elementLocated(By.css(".refusal[data-code='WRONG_COUNTY']")), 10000);
+  assert.match(await refusal.getText(), /请到.*自考办现场确认/);
+  await shot("window-refusal");
+});

@@ -43,7 +43,11 @@ pub fn preview_jpeg(frame: &RgbImage) -> Vec<u8> {
     let small = if frame.dimensions() == (PREVIEW_W, PREVIEW_H) {
         frame.clone()
     } else {
-        imageops::resize(frame, PREVIEW_W, PREVIEW_H, imageops::FilterType::Triangle)
+        // Keep the proportions: cut the middle 4:3 of the frame, then scale.
+        let (w, h) = frame.dimensions();
+        let (cw, ch) = if w * 3 > h * 4 { (h * 4 / 3, h) } else { (w, w * 3 / 4) };
+        let window = imageops::crop_imm(frame, (w - cw) / 2, (h - ch) / 2, cw.max(1), ch.max(1)).to_image();
+        imageops::resize(&window, PREVIEW_W, PREVIEW_H, imageops::FilterType::Triangle)
     };
     let mut out = Vec::with_capacity(40 * 1024);
     let _ = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 70).encode_image(&small);

@@ -165,7 +165,10 @@ impl Desk {
         let county = station::get(c)?.map(|s| s.county_code).unwrap_or_default();
         let pick = |sql: &str, n: usize| -> Result<Vec<Registration>, DeskError> {
             let mut stmt = c.prepare(sql)?;
-            let rows: Vec<Registration> = stmt.query_map(params![county, n as i64], |r| r.get::<_, String>(0))?.filter_map(|b| b.ok().and_then(|b| serde_json::from_str(&b).ok())).collect();
+            let rows: Vec<Registration> = stmt
+                .query_map(params![county, n as i64], |r| r.get::<_, String>(0))?
+                .filter_map(|b| b.ok().and_then(|b| serde_json::from_str(&b).ok()))
+                .collect();
             Ok(rows)
         };
         let mut regs = pick(
@@ -174,8 +177,14 @@ impl Desk {
              AND registration_id NOT IN (SELECT registration_id FROM confirmation) ORDER BY registration_id LIMIT ?2",
             confirmable,
         )?;
-        regs.extend(pick("SELECT body FROM registration WHERE county_code <> ?1 AND status = 'pre_registered' ORDER BY registration_id LIMIT ?2", 1)?);
-        regs.extend(pick("SELECT body FROM registration WHERE county_code = ?1 AND status = 'confirmed' ORDER BY registration_id LIMIT ?2", 1)?);
+        regs.extend(pick(
+            "SELECT body FROM registration WHERE county_code <> ?1 AND status = 'pre_registered' ORDER BY registration_id LIMIT ?2",
+            1,
+        )?);
+        regs.extend(pick(
+            "SELECT body FROM registration WHERE county_code = ?1 AND status = 'confirmed' ORDER BY registration_id LIMIT ?2",
+            1,
+        )?);
         regs.extend(pick(
             "SELECT body FROM registration WHERE county_code = ?1 AND status = 'pre_registered' AND json_extract(body, '$.upgrade') = 1
              AND json_extract(body, '$.prior_education.status') IN ('pending', 'report_uploaded') ORDER BY registration_id LIMIT ?2",

@@ -125,8 +125,16 @@ pub fn render() -> String {
         }
     }
     out.push_str("};\n\n");
-    out.push_str(&format!("/** Tauri event names. */\nexport const events = {{ sync: \"{}\", counter: \"{}\", reader: \"{}\" }} as const;\n", super::SYNC_EVENT, super::devices::COUNTER_EVENT, super::devices::READER_EVENT));
-    out.push_str(&format!("/** The URL of the latest camera preview frame (a JPEG body). */\nexport const previewScheme = \"{}\";\n", super::PREVIEW_SCHEME));
+    out.push_str(&format!(
+        "/** Tauri event names. */\nexport const events = {{ sync: \"{}\", counter: \"{}\", reader: \"{}\" }} as const;\n",
+        super::SYNC_EVENT,
+        super::devices::COUNTER_EVENT,
+        super::devices::READER_EVENT
+    ));
+    out.push_str(&format!(
+        "/** The URL of the latest camera preview frame (a JPEG body). */\nexport const previewScheme = \"{}\";\n",
+        super::PREVIEW_SCHEME
+    ));
     out
 }
 

@@ -5,8 +5,8 @@ use tauri::State;
 
 use super::AppState;
 use crate::api::*;
-use crate::domain::registration::Registration;
 use crate::desk::Now;
+use crate::domain::registration::Registration;
 use crate::domain::DeskError;
 
 /// The one place the GUI reads the wall clock; everything below takes time as an argument.

@@ -6,13 +6,13 @@ use std::sync::Mutex;
 use crate::api::*;
 use crate::camera::preview::Preview;
 use crate::desk::counter::{CardSource, CounterSession};
+use crate::desk::{Actor, Desk, Now, Session};
 use crate::domain::registration::Registration;
+use crate::domain::{DeskError, ErrorCode};
 use crate::idcard::reader::ReaderHandle;
 use crate::idcard::IdentityCard;
 use crate::photo::{self, face::FaceDetector};
 use crate::store::settings;
-use crate::desk::{Actor, Desk, Now, Session};
-use crate::domain::{DeskError, ErrorCode};
 use crate::sync::scheduler::Scheduler;
 
 pub struct AppState {
@@ -240,7 +240,9 @@ impl AppState {
     pub fn counter_attach(&self, a: AttachArgs) -> Result<CounterView, DeskError> {
         use base64::Engine;
         self.session()?;
-        let bytes = base64::engine::general_purpose::STANDARD.decode(a.content_base64.as_bytes()).map_err(|e| DeskError::invalid("文件内容无效", e.to_string()))?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(a.content_base64.as_bytes())
+            .map_err(|e| DeskError::invalid("文件内容无效", e.to_string()))?;
         let mut s = lock(&self.counter.session);
         self.desk().counter_attach_report(&mut s, &a.media_type, &bytes)?;
         Ok(s.view())
@@ -290,7 +292,11 @@ impl AppState {
                 f.cards
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| SimCard { index: i as u32, name: c.name.clone(), id_number_masked: crate::idcard::gb11643::mask(&c.id_number) })
+                    .map(|(i, c)| SimCard {
+                        index: i as u32,
+                        name: c.name.clone(),
+                        id_number_masked: crate::idcard::gb11643::mask(&c.id_number),
+                    })
                     .collect()
             })
             .unwrap_or_default();

@@ -118,7 +118,7 @@ pub fn background(img: &RgbImage, face: Option<&FaceBox>) -> (String, Vec<Check>
         "white"
     } else if (185.0..=255.0).contains(&hue) && sat > 0.30 {
         "blue"
-    } else if (hue < 20.0 || hue > 335.0) && sat > 0.35 {
+    } else if !(20.0..=335.0).contains(&hue) && sat > 0.35 {
         "red"
     } else {
         "other"

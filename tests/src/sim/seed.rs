@@ -88,7 +88,7 @@ fn registration(rng: &mut StdRng, i: usize, county: &str, region: &str, seq: usi
         GIVEN[rng.gen_range(0..GIVEN.len())].to_string()
     };
     let kind = if i % 10 < 7 { "new" } else { "enrolled" };
-    let upgrade = level == "本科" && i % 2 == 0;
+    let upgrade = level == "本科" && i.is_multiple_of(2);
     let prior = if upgrade {
         json!({"status": prior_status_of(i / 2), "school": "湖北某职业技术学院", "certificate_no": format!("1{:016}", rng.gen_range(0..10_000_000_000_000_000u64))})
     } else {

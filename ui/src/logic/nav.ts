@@ -13,8 +13,8 @@ export interface NavItem {
 }
 
 export const NAV: NavItem[] = [
-  { id: "counter", label: "现场确认", roles: ["counter", "supervisor"], notBuilt: "读卡、拍照与现场确认功能正在开发中，暂不可用。" },
-  { id: "today", label: "今日确认", roles: ["counter", "supervisor"], notBuilt: "今日确认记录将在现场确认功能完成后提供。" },
+  { id: "counter", label: "现场确认", roles: ["counter", "supervisor"] },
+  { id: "today", label: "今日确认", roles: ["counter", "supervisor"] },
   { id: "review", label: "审核任务", roles: ["supervisor"], notBuilt: "省平台审核任务（照片人工审核、学历认证报告初审）尚未接入。" },
   { id: "sync", label: "同步", roles: ["counter", "supervisor"] },
   { id: "report", label: "报表", roles: ["supervisor"], notBuilt: "日报与导出功能尚未实现。" },

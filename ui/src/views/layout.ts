@@ -5,6 +5,8 @@ import { navFor, type NavItem } from "../logic/nav";
 import { renderSettings } from "./settings";
 import { renderStatusBar } from "./statusbar";
 import { renderSync, watchSync } from "./sync";
+import { renderCounter } from "./counter";
+import { renderToday } from "./today";
 
 function notBuilt(item: NavItem): HTMLElement {
   return h("section", { class: "page not-built" }, h("h2", {}, item.label), h("p", { class: "notice" }, "尚未实现"), h("p", {}, item.notBuilt ?? ""));
@@ -18,7 +20,12 @@ export function renderLayout(session: SessionInfo, onLogout: () => void): HTMLEl
 
   const show = (item: NavItem) => {
     for (const b of nav.querySelectorAll("button")) b.classList.toggle("active", b.dataset.page === item.id);
-    const pages: Partial<Record<NavItem["id"], () => HTMLElement>> = { settings: () => renderSettings(session), sync: () => renderSync(session) };
+    const pages: Partial<Record<NavItem["id"], () => HTMLElement>> = {
+      counter: renderCounter,
+      today: renderToday,
+      settings: () => renderSettings(session),
+      sync: () => renderSync(session),
+    };
     main.replaceChildren(pages[item.id]?.() ?? notBuilt(item));
   };
   for (const item of items) {
