@@ -156,7 +156,7 @@ fn the_rules_table() {
 #[test]
 fn a_blacklisted_number_is_refused_loudly() {
     let r = reg(1, &id(1), "张三");
-    let mut c = counter(&[r.clone()]);
+    let mut c = counter(std::slice::from_ref(&r));
     let sup = Actor::Staff(c.desk.login("A001", "zhuguan-2026", &at(NOW)).unwrap());
     c.desk.blacklist_add(&sup, &r.id_number, "冒名顶替记录", &at(NOW)).unwrap();
     let s = swipe(&c, card_for(&r));
@@ -170,7 +170,7 @@ fn a_blacklisted_number_is_refused_loudly() {
 #[test]
 fn the_happy_path_confirms_with_a_block_number_and_a_receipt() {
     let r = reg(1, &id(1), "张三");
-    let mut c = counter(&[r.clone()]);
+    let mut c = counter(std::slice::from_ref(&r));
     c.desk
         .store()
         .conn()
@@ -207,7 +207,7 @@ fn the_happy_path_confirms_with_a_block_number_and_a_receipt() {
 #[test]
 fn without_a_block_the_number_is_left_to_the_province() {
     let r = reg(1, &id(1), "张三");
-    let mut c = counter(&[r.clone()]);
+    let mut c = counter(std::slice::from_ref(&r));
     let mut s = swipe(&c, card_for(&r));
     c.desk.counter_photo(&mut s, good_photo()).unwrap();
     let staff = c.staff.clone();
@@ -218,7 +218,7 @@ fn without_a_block_the_number_is_left_to_the_province() {
 #[test]
 fn the_same_card_twice_keeps_the_session() {
     let r = reg(1, &id(1), "张三");
-    let c = counter(&[r.clone()]);
+    let c = counter(std::slice::from_ref(&r));
     let mut s = swipe(&c, card_for(&r));
     c.desk.counter_photo(&mut s, good_photo()).unwrap();
     c.desk.counter_card(&mut s, card_for(&r), CardSource::Chip, &at(NOW)).unwrap();
@@ -229,7 +229,7 @@ fn the_same_card_twice_keeps_the_session() {
 #[test]
 fn overrides_need_a_real_supervisor() {
     let r = reg(6, &id(6), "王喆");
-    let mut c = counter(&[r.clone()]);
+    let mut c = counter(std::slice::from_ref(&r));
     let mut s = swipe(&c, zkdesk::idcard::IdentityCard { name: "王\u{E0A1}".into(), valid_to: Some("2026-01-01".into()), ..card_for(&r) });
     assert_eq!(codes(&s), vec!["CARD_EXPIRED", "NAME_MISMATCH"]);
     // Counter staff's own credentials do not count; a wrong password neither.
@@ -259,7 +259,7 @@ fn a_paper_report_lifts_the_prior_education_block() {
         prior_education: PriorEducation { status: "report_uploaded".into(), school: None, certificate_no: None },
         ..reg(5, &id(5), "钱七")
     };
-    let c = counter(&[r.clone()]);
+    let c = counter(std::slice::from_ref(&r));
     let mut s = swipe(&c, card_for(&r));
     assert_eq!(codes(&s), vec!["PRIOR_EDUCATION_PENDING"]);
     assert!(c.desk.counter_attach_report(&mut s, "text/plain", b"x").is_err());
@@ -271,7 +271,7 @@ fn a_paper_report_lifts_the_prior_education_block() {
 #[test]
 fn a_failed_photo_blocks_until_retaken_or_accepted_by_a_supervisor() {
     let r = reg(1, &id(1), "张三");
-    let mut c = counter(&[r.clone()]);
+    let mut c = counter(std::slice::from_ref(&r));
     let mut s = swipe(&c, card_for(&r));
     let red = zkdesk::photo::make(
         &image::DynamicImage::ImageRgb8(photos::rekey(&photos::astronaut(), |_, _| photos::RED)),
@@ -302,7 +302,7 @@ fn a_failed_photo_blocks_until_retaken_or_accepted_by_a_supervisor() {
 #[test]
 fn manual_entry_needs_a_supervisor_and_is_flagged() {
     let r = reg(1, &id(1), "张三");
-    let mut c = counter(&[r.clone()]);
+    let mut c = counter(std::slice::from_ref(&r));
     let mut s = CounterSession::new();
     assert_eq!(
         c.desk.counter_manual(&mut s, "4201021990030712", "A001", "zhuguan-2026", &at(NOW)).unwrap_err().code,
@@ -322,7 +322,7 @@ fn manual_entry_needs_a_supervisor_and_is_flagged() {
 #[test]
 fn confirming_needs_an_enrolled_station_and_a_logged_in_counter() {
     let r = reg(1, &id(1), "张三");
-    let mut c = counter(&[r.clone()]);
+    let mut c = counter(std::slice::from_ref(&r));
     let mut s = swipe(&c, card_for(&r));
     let staff = c.staff.clone();
     assert_eq!(c.desk.counter_confirm(&mut s, &staff, "x", &at(NOW)).unwrap_err().code, ErrorCode::InvalidInput, "no photo yet");
@@ -334,7 +334,7 @@ fn confirming_needs_an_enrolled_station_and_a_logged_in_counter() {
 #[test]
 fn a_password_reset_goes_through_the_outbox() {
     let r = Registration { status: "confirmed".into(), ..reg(1, &id(1), "张三") };
-    let mut c = counter(&[r.clone()]);
+    let mut c = counter(std::slice::from_ref(&r));
     let staff = c.staff.clone();
     let slip = c.desk.password_reset(&staff, &r.id_number, true, "0190aaaa-0000-7000-8000-0000000000ff", &at(NOW)).unwrap();
     assert_eq!(slip.name, "张三");
@@ -342,4 +342,77 @@ fn a_password_reset_goes_through_the_outbox() {
         c.desk.store().conn().query_row("SELECT payload FROM outbox WHERE kind = 'password_reset'", [], |x| x.get(0)).unwrap();
     let v: serde_json::Value = serde_json::from_str(&payload).unwrap();
     assert_eq!((v["verified_by"].as_str(), v["registration_id"].as_str()), (Some("chip"), Some(r.registration_id.as_str())));
+}
+
+/// The counter views the browser test replays (IPC mocked) come from this core, so the refusal
+/// messages the UI shows are the real ones. `UPDATE_UI_FIXTURES=1` rewrites the checked-in file.
+#[test]
+fn ui_fixtures_are_fresh() {
+    let base = reg(1, &id(1), "张三");
+    let cancelled = Registration { status: "cancelled".into(), ..reg(2, &id(2), "李四") };
+    let confirmed = Registration { status: "confirmed".into(), admission_number: Some("010227100001".into()), ..reg(3, &id(3), "王五") };
+    let elsewhere = Registration { county_code: "420103".into(), ..reg(4, &id(4), "赵六") };
+    let upgrade = Registration { upgrade: true, prior_education: PriorEducation { status: "pending".into(), school: None, certificate_no: None }, ..reg(5, &id(5), "钱七") };
+    let rare = reg(6, &id(6), "王喆");
+    let black = reg(7, &id(7), "孙八");
+    let mut c = counter(&[base.clone(), cancelled.clone(), confirmed.clone(), elsewhere.clone(), upgrade.clone(), rare.clone(), black.clone()]);
+    let sup = Actor::Staff(c.desk.login("A001", "zhuguan-2026", &at(NOW)).unwrap());
+    c.desk.blacklist_add(&sup, &black.id_number, "冒名顶替记录", &at(NOW)).unwrap();
+    c.desk
+        .store()
+        .conn()
+        .execute("INSERT INTO number_block VALUES ('B1', 'q1', '0102271', 101, 110, 101, '2027-04-30T23:59:59+08:00', ?1)", [NOW])
+        .unwrap();
+
+    // Small, stable stand-ins for the photo bytes keep the file readable.
+    let tiny = "/9j/4AAQSkZJRgABAQEBLAEsAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEBAQEBAgGBgUGCQgKCgkICQkKDA8MCgsOCwkJDRENDg8QEBEQCgwSExIQEw8QEBD/yQALCAABAAEBAREA/8wABgAQEAX/2gAIAQEAAD8A0s8g/9k=";
+    let scrub = |mut v: serde_json::Value| {
+        if v["photo_jpeg_base64"].is_string() {
+            v["photo_jpeg_base64"] = tiny.into();
+        }
+        if v["receipt"].is_object() {
+            v["receipt"]["photo_jpeg_base64"] = tiny.into();
+        }
+        v
+    };
+    let mut out = serde_json::Map::new();
+    let mut put = |name: &str, s: &CounterSession| {
+        out.insert(name.into(), scrub(serde_json::to_value(s.view()).unwrap()));
+    };
+    put("idle", &CounterSession::new());
+    let cards = [
+        ("ID_NUMBER_INVALID", zkdesk::idcard::IdentityCard { id_number: format!("{}0", &id(1)[..17]), id_number_valid: false, ..card_for(&base) }),
+        ("CARD_EXPIRED", zkdesk::idcard::IdentityCard { valid_to: Some("2026-11-21".into()), ..card_for(&base) }),
+        ("NOT_FOUND", zkdesk::idcard::IdentityCard { id_number: id(99), ..card_for(&base) }),
+        ("NOT_ELIGIBLE", card_for(&cancelled)),
+        ("ALREADY_CONFIRMED", card_for(&confirmed)),
+        ("WRONG_COUNTY", card_for(&elsewhere)),
+        ("PRIOR_EDUCATION_PENDING", card_for(&upgrade)),
+        ("NAME_MISMATCH", zkdesk::idcard::IdentityCard { name: "王\u{E0A1}".into(), ..card_for(&rare) }),
+        ("BLACKLISTED", card_for(&black)),
+    ];
+    for (code, card) in cards {
+        let s = swipe(&c, card);
+        assert_eq!(codes(&s), vec![code]);
+        put(code, &s);
+    }
+    let mut s = swipe(&c, card_for(&base));
+    put("matched", &s);
+    let red = zkdesk::photo::make(&image::DynamicImage::ImageRgb8(photos::rekey(&photos::astronaut(), |_, _| photos::RED)), &Spec::default(), &mut FaceDetector::new()).unwrap();
+    c.desk.counter_photo(&mut s, red).unwrap();
+    put("PHOTO_REJECTED", &s);
+    c.desk.counter_photo(&mut s, good_photo()).unwrap();
+    put("photo_taken", &s);
+    let staff = c.staff.clone();
+    c.desk.counter_confirm(&mut s, &staff, "0190aaaa-0000-7000-8000-00000000abcd", &at(NOW)).unwrap();
+    put("confirmed", &s);
+
+    let fresh = serde_json::to_string_pretty(&serde_json::Value::Object(out)).unwrap() + "\n";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/e2e/fixtures/counter-views.json");
+    if std::env::var_os("UPDATE_UI_FIXTURES").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &fresh).unwrap();
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(current == fresh, "ui/e2e/fixtures/counter-views.json is stale: run `UPDATE_UI_FIXTURES=1 cargo nextest run -p zkdesk-tests -E 'test(ui_fixtures)'`");
 }

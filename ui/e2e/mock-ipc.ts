@@ -10,13 +10,45 @@ export interface MockStaff {
   disabled?: boolean;
 }
 
-export async function mockIpc(page: Page, staff: MockStaff[]): Promise<void> {
-  await page.addInitScript((staff: MockStaff[]) => {
+/** Counter views produced by the real core (see tests/tests/counter.rs), replayed by the mock. */
+export type CounterFixtures = Record<string, any>;
+
+export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: CounterFixtures; swipes: string[]; supervisorPassword?: string } = { views: {}, swipes: [] }): Promise<void> {
+  await page.addInitScript(([staff, counter]: [MockStaff[], { views: CounterFixtures; swipes: string[]; supervisorPassword?: string }]) => {
     let session: { staff_id: string; name: string; role: string } | null = null;
     const calls: string[] = [];
     const fail = (code: string, message: string) => Promise.reject({ code, message, detail: code });
+    const callbacks: Record<number, (e: unknown) => void> = {};
+    const listeners: Record<string, number[]> = {};
+    let nextId = 1;
+    const emit = (event: string, payload: unknown) => (listeners[event] ?? []).forEach((id) => callbacks[id]?.({ event, id, payload }));
+    (window as any).__emit = emit;
+    const idle = { stage: "idle", card: null, card_source: null, registration: null, refusals: [], flags: [], photo: null, photo_jpeg_base64: null, receipt: null, notice: null, can_confirm: false };
+    let view = counter.views.idle ?? idle;
+    const to = (name: string) => {
+      view = counter.views[name];
+      return view;
+    };
     const handlers: Record<string, (args: any) => Promise<unknown>> = {
-      "plugin:event|listen": async () => 1,
+      "plugin:event|listen": async ({ event, handler }) => {
+        (listeners[event] ??= []).push(handler);
+        return handler;
+      },
+      devices: async () => ({
+        reader: "sim:cards.json",
+        camera: "pattern",
+        cameras: [],
+        sim_cards: counter.swipes.map((name, index) => ({ index, name, id_number_masked: "420102********0000" })),
+      }),
+      counter_view: async () => view,
+      sim_swipe: async ({ args }) => {
+        emit("counter", to(counter.swipes[args.index]));
+        return null;
+      },
+      counter_capture: async () => (view.stage === "matched" || view.stage === "photo_taken" ? to((window as any).__nextPhoto ?? "photo_taken") : fail("INVALID_INPUT", "请先刷身份证")),
+      counter_confirm: async () => (view.can_confirm ? to("confirmed") : fail("REFUSED", "不能确认")),
+      counter_cancel: async () => to("idle"),
+      counter_override: async ({ args }) => (args.password === counter.supervisorPassword ? to("matched") : fail("BAD_CREDENTIALS", "工号或密码错误")),
       "plugin:event|unlisten": async () => null,
       sync_now: async () => null,
       sync_page: async () => ({
@@ -55,8 +87,12 @@ export async function mockIpc(page: Page, staff: MockStaff[]): Promise<void> {
         const h = handlers[cmd];
         return h ? h(args ?? {}) : fail("INVALID_INPUT", `mock: unknown command ${cmd}`);
       },
-      transformCallback: () => 0,
+      transformCallback: (cb: (e: unknown) => void) => {
+        const id = nextId++;
+        callbacks[id] = cb;
+        return id;
+      },
       metadata: { currentWindow: { label: "main" }, currentWebview: { label: "main" } },
     };
-  }, staff);
+  }, [staff, counter] as [MockStaff[], typeof counter]);
 }

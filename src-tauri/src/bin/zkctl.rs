@@ -72,6 +72,11 @@ enum Command {
         #[command(subcommand)]
         cmd: BlacklistCmd,
     },
+    /// Cameras: list them, or save preview frames from one.
+    Camera {
+        #[command(subcommand)]
+        cmd: CameraCmd,
+    },
     /// The standard photo.
     Photo {
         #[command(subcommand)]
@@ -156,6 +161,20 @@ enum BlacklistCmd {
         id_number: String,
         #[arg(long)]
         supervisor: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CameraCmd {
+    List,
+    /// Save COUNT preview JPEGs (640×480, as the UI receives them) from CAMERA into DIR.
+    Frames {
+        #[arg(long, default_value = "pattern")]
+        camera: String,
+        #[arg(long, default_value_t = 10)]
+        count: u32,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
     },
 }
 
@@ -328,6 +347,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
     if let Command::Photo { cmd } = cli.command {
         return photo(cmd, cli.json);
     }
+    if let Command::Camera { cmd } = cli.command {
+        return camera(cmd, cli.json);
+    }
     let dir = cli.data_dir.unwrap_or_else(zkdesk::store::default_data_dir);
     let mut desk = Desk::open(&dir)?;
     let json = cli.json;
@@ -450,7 +472,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
             });
         }
-        Command::Card { .. } | Command::Photo { .. } => unreachable!("handled before the store is opened"),
+        Command::Card { .. } | Command::Photo { .. } | Command::Camera { .. } => unreachable!("handled before the store is opened"),
         Command::Audit { cmd: AuditCmd::Verify } => {
             let r = desk.audit_verify()?;
             print(json, &r, |r| match &r.broken {
@@ -541,5 +563,27 @@ fn confirm(desk: &mut Desk, json: bool, a: ConfirmArgs) -> Result<(), Failure> {
         "admission_number": number, "flags": receipt.flags,
     });
     print(json, &out, |_| format!("已确认：{} {}，准考证号 {}", receipt.name, receipt.id_number_masked, receipt.admission_number));
+    Ok(())
+}
+
+fn camera(cmd: CameraCmd, json: bool) -> Result<(), Failure> {
+    use zkdesk::camera::{self, preview::preview_jpeg};
+    match cmd {
+        CameraCmd::List => {
+            let list = camera::list();
+            print(json, &list, |l| l.iter().map(|c| format!("{}\t{}", c.spec, c.name)).collect::<Vec<_>>().join("\n"));
+        }
+        CameraCmd::Frames { camera: spec, count, output } => {
+            let spec = camera::CameraSpec::parse(&spec).map_err(|d| usage("摄像头设置无效", d))?;
+            let mut source = camera::open(&spec).map_err(|e| DeskError::new(ErrorCode::NotFound, e.message(), e.to_string()))?;
+            std::fs::create_dir_all(&output).map_err(|e| DeskError::storage(format!("{}: {e}", output.display())))?;
+            for i in 0..count {
+                let frame = source.frame().map_err(|e| DeskError::new(ErrorCode::NotFound, e.message(), e.to_string()))?;
+                let path = output.join(format!("frame-{i:03}.jpg"));
+                std::fs::write(&path, preview_jpeg(&frame)).map_err(|e| DeskError::storage(format!("{}: {e}", path.display())))?;
+            }
+            print(json, &serde_json::json!({ "frames": count }), |_| format!("{count} frames in {}", output.display()));
+        }
+    }
     Ok(())
 }
