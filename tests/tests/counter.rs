@@ -352,10 +352,15 @@ fn ui_fixtures_are_fresh() {
     let cancelled = Registration { status: "cancelled".into(), ..reg(2, &id(2), "李四") };
     let confirmed = Registration { status: "confirmed".into(), admission_number: Some("010227100001".into()), ..reg(3, &id(3), "王五") };
     let elsewhere = Registration { county_code: "420103".into(), ..reg(4, &id(4), "赵六") };
-    let upgrade = Registration { upgrade: true, prior_education: PriorEducation { status: "pending".into(), school: None, certificate_no: None }, ..reg(5, &id(5), "钱七") };
+    let upgrade = Registration {
+        upgrade: true,
+        prior_education: PriorEducation { status: "pending".into(), school: None, certificate_no: None },
+        ..reg(5, &id(5), "钱七")
+    };
     let rare = reg(6, &id(6), "王喆");
     let black = reg(7, &id(7), "孙八");
-    let mut c = counter(&[base.clone(), cancelled.clone(), confirmed.clone(), elsewhere.clone(), upgrade.clone(), rare.clone(), black.clone()]);
+    let mut c =
+        counter(&[base.clone(), cancelled.clone(), confirmed.clone(), elsewhere.clone(), upgrade.clone(), rare.clone(), black.clone()]);
     let sup = Actor::Staff(c.desk.login("A001", "zhuguan-2026", &at(NOW)).unwrap());
     c.desk.blacklist_add(&sup, &black.id_number, "冒名顶替记录", &at(NOW)).unwrap();
     c.desk
@@ -381,7 +386,10 @@ fn ui_fixtures_are_fresh() {
     };
     put("idle", &CounterSession::new());
     let cards = [
-        ("ID_NUMBER_INVALID", zkdesk::idcard::IdentityCard { id_number: format!("{}0", &id(1)[..17]), id_number_valid: false, ..card_for(&base) }),
+        (
+            "ID_NUMBER_INVALID",
+            zkdesk::idcard::IdentityCard { id_number: format!("{}0", &id(1)[..17]), id_number_valid: false, ..card_for(&base) },
+        ),
         ("CARD_EXPIRED", zkdesk::idcard::IdentityCard { valid_to: Some("2026-11-21".into()), ..card_for(&base) }),
         ("NOT_FOUND", zkdesk::idcard::IdentityCard { id_number: id(99), ..card_for(&base) }),
         ("NOT_ELIGIBLE", card_for(&cancelled)),
@@ -398,7 +406,12 @@ fn ui_fixtures_are_fresh() {
     }
     let mut s = swipe(&c, card_for(&base));
     put("matched", &s);
-    let red = zkdesk::photo::make(&image::DynamicImage::ImageRgb8(photos::rekey(&photos::astronaut(), |_, _| photos::RED)), &Spec::default(), &mut FaceDetector::new()).unwrap();
+    let red = zkdesk::photo::make(
+        &image::DynamicImage::ImageRgb8(photos::rekey(&photos::astronaut(), |_, _| photos::RED)),
+        &Spec::default(),
+        &mut FaceDetector::new(),
+    )
+    .unwrap();
     c.desk.counter_photo(&mut s, red).unwrap();
     put("PHOTO_REJECTED", &s);
     c.desk.counter_photo(&mut s, good_photo()).unwrap();
@@ -414,5 +427,8 @@ fn ui_fixtures_are_fresh() {
         std::fs::write(&path, &fresh).unwrap();
     }
     let current = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(current == fresh, "ui/e2e/fixtures/counter-views.json is stale: run `UPDATE_UI_FIXTURES=1 cargo nextest run -p zkdesk-tests -E 'test(ui_fixtures)'`");
+    assert!(
+        current == fresh,
+        "ui/e2e/fixtures/counter-views.json is stale: run `UPDATE_UI_FIXTURES=1 cargo nextest run -p zkdesk-tests -E 'test(ui_fixtures)'`"
+    );
 }

@@ -118,3 +118,19 @@ fn a_missing_port_is_reported_as_lost() {
     };
     assert_eq!(message, "读卡器未连接，请检查连接线");
 }
+
+#[test]
+fn an_unplugged_reader_is_reported_lost() {
+    let emu = SamvEmulator::start();
+    let reader = start(&emu);
+    emu.place(text::encode(&cards::resident()), cards::photo());
+    wait_event(&reader.events, 5, "card read", is_read);
+    // Pulling the cable: the other end of the line goes away.
+    drop(emu);
+    let ReaderEvent::ReaderLost { message, .. } =
+        wait_event(&reader.events, 5, "reader lost", |e| matches!(e, ReaderEvent::ReaderLost { .. }))
+    else {
+        unreachable!()
+    };
+    assert!(message.contains("读卡器"), "{message}");
+}

@@ -259,3 +259,43 @@ fn enrollment_codes_are_single_use() {
     let e = other.enroll_station("http://10.0.0.1/api", "x", "x", &now()).unwrap_err();
     assert!(e.detail.contains("https"), "{e:?}");
 }
+
+#[test]
+fn revocations_decisions_and_password_resets_drain_through_the_outbox() {
+    use zkdesk::store::outbox::{self, Kind};
+    let sim = Sim::start("420102", 200, 37);
+    let (_d, mut desk) = enrolled(&sim, 0);
+    sync(&mut desk);
+    let reg = confirmable(&desk, 1).remove(0);
+    let c = record(&mut desk, &reg, None);
+    assert_eq!(sync(&mut desk).accepted, 1);
+    let task: (String, i64) = desk
+        .store()
+        .conn()
+        .query_row("SELECT task_id, version FROM review_task WHERE status = 'open' LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    let at = now().to_rfc3339();
+    let conn = desk.store().conn();
+    outbox::push(conn, Kind::Revocation, "rv-1", &serde_json::json!({"revocation_id": "rv-1", "confirmation_id": c.confirmation_id, "supervisor_id": "A001", "reason": "照片非本人", "revoked_at": at}), &at).unwrap();
+    outbox::push(conn, Kind::ReviewDecision, "dc-1", &serde_json::json!({"decision_id": "dc-1", "task_id": task.0, "task_version": task.1, "decision": "approve", "reason_code": null, "comment": "", "reviewer_id": "A001", "decided_at": at}), &at).unwrap();
+    outbox::push(conn, Kind::PasswordReset, "pw-1", &serde_json::json!({"request_id": "pw-1", "registration_id": reg.registration_id, "id_number": reg.id_number, "name": reg.name, "verified_by": "chip", "staff_id": "S001", "requested_at": at}), &at).unwrap();
+    // A decision on a task that does not exist is parked, and does not hold the others back.
+    outbox::push(conn, Kind::ReviewDecision, "dc-2", &serde_json::json!({"decision_id": "dc-2", "task_id": "T-none", "task_version": 1, "decision": "approve", "reviewer_id": "A001", "decided_at": at}), &at).unwrap();
+    let r = sync(&mut desk);
+    assert_eq!((r.accepted, r.parked), (3, 1), "{r:?}");
+    assert_eq!(sim.state.scalar("SELECT revoked FROM confirmation"), 1);
+    assert_eq!(
+        sim.state.scalar(&format!(
+            "SELECT COUNT(*) FROM registration WHERE registration_id = '{}' AND status = 'pre_registered'",
+            reg.registration_id
+        )),
+        1
+    );
+    assert_eq!(sim.state.scalar("SELECT COUNT(*) FROM decision"), 1);
+    assert_eq!(sim.state.scalar("SELECT COUNT(*) FROM sms WHERE kind = 'password'"), 1);
+    assert!(desk.parked_items().unwrap()[0].reason.starts_with("NOT_FOUND"));
+    // The revoked registration comes back through the feed on the next cycle, waiting again.
+    sync(&mut desk);
+    let local = registrations::get(desk.store().conn(), &reg.registration_id).unwrap().unwrap();
+    assert_eq!(local.status, "pre_registered");
+}

@@ -70,8 +70,8 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
         return null;
       },
       status_bar: async () => ({
-        reader: { health: "off", label: "读卡器：尚未实现" },
-        camera: { health: "off", label: "摄像头：尚未实现" },
+        reader: { health: "off", label: "读卡器：未启动" },
+        camera: { health: "off", label: "摄像头：未启动" },
         network: { health: "off", label: "未登记工作站" },
         queue: { health: "ok", label: "待上传 0" },
       }),

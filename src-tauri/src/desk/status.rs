@@ -47,8 +47,8 @@ impl Desk {
             (p, k) => Indicator { health: Health::Down, label: format!("待上传 {p}，被退回 {k}") },
         };
         Ok(StatusBar {
-            reader: Indicator { health: Health::Off, label: "读卡器：尚未实现".into() },
-            camera: Indicator { health: Health::Off, label: "摄像头：尚未实现".into() },
+            reader: Indicator { health: Health::Off, label: "读卡器：未启动".into() },
+            camera: Indicator { health: Health::Off, label: "摄像头：未启动".into() },
             network,
             queue,
         })
