@@ -170,6 +170,8 @@ pub struct CounterView {
     pub receipt: Option<Receipt>,
     /// A passing note (e.g. the same card swiped twice).
     pub notice: Option<String>,
+    /// The photo from the card's chip, when a vendor WLT decoder is configured.
+    pub chip_photo_jpeg_base64: Option<String>,
     pub can_confirm: bool,
 }
 

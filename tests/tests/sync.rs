@@ -299,3 +299,26 @@ fn revocations_decisions_and_password_resets_drain_through_the_outbox() {
     let local = registrations::get(desk.store().conn(), &reg.registration_id).unwrap().unwrap();
     assert_eq!(local.status, "pre_registered");
 }
+
+#[test]
+fn a_batch_refused_as_too_large_is_split() {
+    let sim = Sim::start("420102", 200, 38);
+    let (_d, mut desk) = enrolled(&sim, 0);
+    sync(&mut desk);
+    for r in confirmable(&desk, 8) {
+        record(&mut desk, &r, None);
+    }
+    // Each item is ~41 KB of JSON: a batch of more than two is refused with 413.
+    sim.state.set_faults(Faults { max_request_bytes: 100_000, ..Faults::none() });
+    let r = sync(&mut desk);
+    assert!(r.error.is_none(), "{r:?}");
+    assert_eq!((r.accepted, r.parked), (8, 0));
+    assert_eq!(sim.state.scalar("SELECT COUNT(*) FROM confirmation"), 8);
+    // One item alone over the limit is parked with its reason instead of blocking the queue.
+    let last = confirmable(&desk, 1).remove(0);
+    record(&mut desk, &last, None);
+    sim.state.set_faults(Faults { max_request_bytes: 10_000, ..Faults::none() });
+    let r = sync(&mut desk);
+    assert_eq!(r.parked, 1);
+    assert!(desk.parked_items().unwrap()[0].reason.starts_with("TOO_LARGE"));
+}

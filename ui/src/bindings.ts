@@ -191,7 +191,11 @@ refusals: Array<Refusal>, flags: Array<string>, photo: SpecPhoto | null, photo_j
 /**
  * A passing note (e.g. the same card swiped twice).
  */
-notice: string | null, can_confirm: boolean, };
+notice: string | null, 
+/**
+ * The photo from the card's chip, when a vendor WLT decoder is configured.
+ */
+chip_photo_jpeg_base64: string | null, can_confirm: boolean, };
 
 export type ConfirmationRow = { confirmation_id: string, registration_id: string, name: string, id_number_masked: string, admission_number: string | null, confirmed_at: string, staff_id: string, flags: Array<string>, state: string, reject_reason: string | null, };
 

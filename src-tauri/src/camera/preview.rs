@@ -38,6 +38,13 @@ pub struct Preview {
     thread: Option<JoinHandle<()>>,
 }
 
+/// A JPEG of any image at preview quality.
+pub fn jpeg_of(img: &RgbImage) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16 * 1024);
+    let _ = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(img);
+    out
+}
+
 /// The small JPEG the UI draws (a binary body, never base64 in JSON).
 pub fn preview_jpeg(frame: &RgbImage) -> Vec<u8> {
     let small = if frame.dimensions() == (PREVIEW_W, PREVIEW_H) {

@@ -37,6 +37,8 @@ pub struct CounterSession {
     attachment: Option<Attachment>,
     receipt: Option<Receipt>,
     notice: Option<String>,
+    /// The chip photo as JPEG, when a vendor WLT decoder is configured.
+    chip_photo: Option<Vec<u8>>,
 }
 
 /// The refusal for a photo whose checks failed (a supervisor may accept it).
@@ -65,6 +67,10 @@ impl CounterSession {
             }
         }
         v
+    }
+
+    pub fn set_chip_photo(&mut self, jpeg: Vec<u8>) {
+        self.chip_photo = Some(jpeg);
     }
 
     /// A passing note for staff (shown once on the next view).
@@ -106,6 +112,7 @@ impl CounterSession {
             photo_jpeg_base64: self.photo.as_ref().map(|p| base64::engine::general_purpose::STANDARD.encode(&p.jpeg)),
             receipt: self.receipt.clone(),
             notice: self.notice.clone(),
+            chip_photo_jpeg_base64: self.chip_photo.as_ref().map(|j| base64::engine::general_purpose::STANDARD.encode(j)),
             can_confirm: self.can_confirm(),
         }
     }

@@ -28,7 +28,16 @@ fn not_logged_in() -> DeskError {
 
 impl AppState {
     pub fn new(desk: Desk) -> Self {
-        Self { desk: Mutex::new(desk), session: Mutex::new(None), sync: Mutex::new(None), counter: CounterState::default() }
+        Self { desk: Mutex::new(desk), session: Mutex::new(None), sync: Mutex::new(None), counter: CounterState {
+                session: Mutex::default(),
+                reader: Mutex::default(),
+                sim_file: Mutex::default(),
+                reader_status: Mutex::default(),
+                camera: Mutex::default(),
+                specs: Mutex::default(),
+                wlt: crate::idcard::wlt::WltDecoder::from_env(),
+            },
+        }
     }
 
     /// Background sync; without one (tests), sync requests are ignored.
@@ -114,7 +123,6 @@ impl AppState {
 }
 
 /// Devices and the counter session: what the counter screen works on.
-#[derive(Default)]
 pub struct CounterState {
     session: Mutex<CounterSession>,
     reader: Mutex<Option<ReaderHandle>>,
@@ -122,6 +130,8 @@ pub struct CounterState {
     reader_status: Mutex<Option<(bool, String)>>,
     camera: Mutex<Option<Preview>>,
     specs: Mutex<(String, String)>,
+    /// The vendor WLT decoder (chip photos), when configured.
+    wlt: Option<crate::idcard::wlt::WltDecoder>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -179,9 +189,19 @@ impl AppState {
     /// A card from the reader: into the counter session at once.
     pub fn card_read(&self, card: IdentityCard, source: CardSource, now: &Now) -> CounterView {
         let mut s = lock(&self.counter.session);
+        let wlt = card.photo_wlt_base64.clone();
         if let Err(e) = self.desk().counter_card(&mut s, card, source, now) {
             tracing::warn!("card read: {}", e.detail);
             s.set_notice(e.message);
+        }
+        if let (Some(dec), Some(b64)) = (&self.counter.wlt, wlt) {
+            use base64::Engine;
+            let decoded = base64::engine::general_purpose::STANDARD.decode(b64).ok().map(|w| dec.decode(&w));
+            match decoded {
+                Some(Ok(img)) => s.set_chip_photo(crate::camera::preview::jpeg_of(&img)),
+                Some(Err(e)) => tracing::warn!("chip photo: {e}"),
+                None => {}
+            }
         }
         s.view()
     }

@@ -343,7 +343,11 @@ async fn number_blocks(State(s): S, headers: HeaderMap, body: Bytes) -> Response
 
 /// Reads a batch: 413 past the limits, 400 when it is not `{"items": [...]}`.
 fn batch(s: &SimState, body: &Bytes) -> Result<Vec<Value>, Response> {
-    if body.len() > MAX_BATCH_BYTES {
+    let limit = match faults(s).max_request_bytes {
+        0 => MAX_BATCH_BYTES,
+        n => n,
+    };
+    if body.len() > limit {
         return Err(err(s, StatusCode::PAYLOAD_TOO_LARGE, "TOO_LARGE", "request larger than 8 MiB"));
     }
     let v = parse_json(s, body)?;

@@ -23,6 +23,8 @@ pub struct Faults {
     pub unauthorized: bool,
     /// Answer with a body this many bytes long of JSON padding (oversized answers).
     pub oversized_bytes: usize,
+    /// A lower request-size limit than the contract's 8 MiB (0 = the contract's), to force 413s.
+    pub max_request_bytes: usize,
 }
 
 impl Faults {
@@ -42,6 +44,7 @@ impl Faults {
             clock_offset_ms: 0,
             unauthorized: false,
             oversized_bytes: 0,
+            max_request_bytes: 0,
         }
     }
 }

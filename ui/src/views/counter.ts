@@ -130,6 +130,7 @@ export function renderCounter(): HTMLElement {
     left.replaceChildren(
       ...present(
       h("h3", {}, "身份证信息", v.card_source === "manual" ? h("span", { class: "tag" }, "手工录入") : null),
+      v.chip_photo_jpeg_base64 ? h("img", { class: "chip-photo", id: "chip-photo", src: `data:image/jpeg;base64,${v.chip_photo_jpeg_base64}`, alt: "证件照片" }) : null,
       field("姓名", card?.name, "card-name"),
       field("性别", card ? (GENDER[card.gender] ?? card.gender) : null),
       field("出生日期", card?.birth_date),
