@@ -113,25 +113,7 @@ pub fn record(desk: &mut Desk, reg: &Registration, number: Option<Option<String>
 
 /// The chip identity of a registered candidate (what their card would say).
 pub fn card_for(reg: &Registration) -> zkdesk::idcard::IdentityCard {
-    zkdesk::idcard::IdentityCard {
-        id_type: zkdesk::idcard::IdType::Resident,
-        name: reg.name.clone(),
-        english_name: None,
-        gender: reg.gender.clone(),
-        nation: Some("01".into()),
-        nationality: None,
-        birth_date: Some(reg.birth_date.clone()),
-        address: Some("湖北省武汉市江岸区沿江大道188号".into()),
-        id_number: reg.id_number.clone(),
-        authority: Some("武汉市公安局江岸分局".into()),
-        valid_from: Some("2020-01-01".into()),
-        valid_to: Some("long_term".into()),
-        pass_number: None,
-        issue_count: None,
-        card_uid: None,
-        photo_wlt_base64: None,
-        id_number_valid: true,
-    }
+    zkdesk::desk::demo_card(reg)
 }
 
 /// A `sim:` reader file holding these cards (the first is read by `zkctl confirm`).

@@ -108,19 +108,28 @@ fn good_photo() -> zkdesk::photo::SpecPhoto {
     zkdesk::photo::make(&image::DynamicImage::ImageRgb8(photos::on_blue()), &Spec::default(), &mut FaceDetector::new()).unwrap()
 }
 
+/// One candidate per rule: eligible, cancelled, confirmed online, another county, 专升本 pending,
+/// a rare-character name, and one for the blacklist.
+fn scenario() -> [Registration; 7] {
+    [
+        reg(1, &id(1), "张三"),
+        Registration { status: "cancelled".into(), ..reg(2, &id(2), "李四") },
+        Registration { status: "confirmed".into(), admission_number: Some("010227100001".into()), ..reg(3, &id(3), "王五") },
+        Registration { county_code: "420103".into(), ..reg(4, &id(4), "赵六") },
+        Registration {
+            upgrade: true,
+            prior_education: PriorEducation { status: "pending".into(), school: None, certificate_no: None },
+            ..reg(5, &id(5), "钱七")
+        },
+        reg(6, &id(6), "王喆"),
+        reg(7, &id(7), "孙八"),
+    ]
+}
+
 #[test]
 fn the_rules_table() {
-    let base = reg(1, &id(1), "张三");
-    let cancelled = Registration { status: "cancelled".into(), ..reg(2, &id(2), "李四") };
-    let confirmed = Registration { status: "confirmed".into(), admission_number: Some("010227100001".into()), ..reg(3, &id(3), "王五") };
-    let elsewhere = Registration { county_code: "420103".into(), ..reg(4, &id(4), "赵六") };
-    let upgrade = Registration {
-        upgrade: true,
-        prior_education: PriorEducation { status: "pending".into(), school: None, certificate_no: None },
-        ..reg(5, &id(5), "钱七")
-    };
-    let rare = reg(6, &id(6), "王喆");
-    let c = counter(&[base.clone(), cancelled.clone(), confirmed.clone(), elsewhere.clone(), upgrade.clone(), rare.clone()]);
+    let [base, cancelled, confirmed, elsewhere, upgrade, rare, _] = scenario();
+    let c = counter(&scenario());
 
     // (card, expected open refusal codes, message fragment)
     let bad_check = zkdesk::idcard::IdentityCard { id_number: format!("{}0", &id(1)[..17]), id_number_valid: false, ..card_for(&base) };
@@ -348,19 +357,8 @@ fn a_password_reset_goes_through_the_outbox() {
 /// messages the UI shows are the real ones. `UPDATE_UI_FIXTURES=1` rewrites the checked-in file.
 #[test]
 fn ui_fixtures_are_fresh() {
-    let base = reg(1, &id(1), "张三");
-    let cancelled = Registration { status: "cancelled".into(), ..reg(2, &id(2), "李四") };
-    let confirmed = Registration { status: "confirmed".into(), admission_number: Some("010227100001".into()), ..reg(3, &id(3), "王五") };
-    let elsewhere = Registration { county_code: "420103".into(), ..reg(4, &id(4), "赵六") };
-    let upgrade = Registration {
-        upgrade: true,
-        prior_education: PriorEducation { status: "pending".into(), school: None, certificate_no: None },
-        ..reg(5, &id(5), "钱七")
-    };
-    let rare = reg(6, &id(6), "王喆");
-    let black = reg(7, &id(7), "孙八");
-    let mut c =
-        counter(&[base.clone(), cancelled.clone(), confirmed.clone(), elsewhere.clone(), upgrade.clone(), rare.clone(), black.clone()]);
+    let [base, cancelled, confirmed, elsewhere, upgrade, rare, black] = scenario();
+    let mut c = counter(&scenario());
     let sup = Actor::Staff(c.desk.login("A001", "zhuguan-2026", &at(NOW)).unwrap());
     c.desk.blacklist_add(&sup, &black.id_number, "冒名顶替记录", &at(NOW)).unwrap();
     c.desk

@@ -6,6 +6,8 @@
 mod auth;
 pub mod counter;
 mod records;
+
+pub use records::demo_card;
 mod staff;
 mod station;
 mod status;

@@ -190,27 +190,30 @@ impl Desk {
              AND json_extract(body, '$.prior_education.status') IN ('pending', 'report_uploaded') ORDER BY registration_id LIMIT ?2",
             1,
         )?);
-        Ok(regs
-            .into_iter()
-            .map(|r| crate::idcard::IdentityCard {
-                id_type: crate::idcard::IdType::Resident,
-                name: r.name,
-                english_name: None,
-                gender: r.gender,
-                nation: Some("01".into()),
-                nationality: None,
-                birth_date: Some(r.birth_date),
-                address: Some("湖北省武汉市江岸区沿江大道188号".into()),
-                id_number: r.id_number,
-                authority: Some("武汉市公安局江岸分局".into()),
-                valid_from: Some("2020-01-01".into()),
-                valid_to: Some("long_term".into()),
-                pass_number: None,
-                issue_count: None,
-                card_uid: None,
-                photo_wlt_base64: None,
-                id_number_valid: true,
-            })
-            .collect())
+        Ok(regs.iter().map(demo_card).collect())
+    }
+}
+
+/// The card a registered candidate would carry (for the simulated reader; the address and
+/// authority are Wuhan's, the validity 长期).
+pub fn demo_card(r: &Registration) -> crate::idcard::IdentityCard {
+    crate::idcard::IdentityCard {
+        id_type: crate::idcard::IdType::Resident,
+        name: r.name.clone(),
+        english_name: None,
+        gender: r.gender.clone(),
+        nation: Some("01".into()),
+        nationality: None,
+        birth_date: Some(r.birth_date.clone()),
+        address: Some("湖北省武汉市江岸区沿江大道188号".into()),
+        id_number: r.id_number.clone(),
+        authority: Some("武汉市公安局江岸分局".into()),
+        valid_from: Some("2020-01-01".into()),
+        valid_to: Some("long_term".into()),
+        pass_number: None,
+        issue_count: None,
+        card_uid: None,
+        photo_wlt_base64: None,
+        id_number_valid: true,
     }
 }

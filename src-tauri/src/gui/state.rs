@@ -28,7 +28,11 @@ fn not_logged_in() -> DeskError {
 
 impl AppState {
     pub fn new(desk: Desk) -> Self {
-        Self { desk: Mutex::new(desk), session: Mutex::new(None), sync: Mutex::new(None), counter: CounterState {
+        Self {
+            desk: Mutex::new(desk),
+            session: Mutex::new(None),
+            sync: Mutex::new(None),
+            counter: CounterState {
                 session: Mutex::default(),
                 reader: Mutex::default(),
                 sim_file: Mutex::default(),

@@ -7,7 +7,7 @@ import { cue } from "../logic/cue";
 import { h } from "../logic/dom";
 import { staffMessage } from "../logic/errors";
 import { GENDER, PRIOR_STATUS, guide, keyAction, refusalAction, stageLabel } from "../logic/counter";
-import { printReceipt, renderReceipt } from "./receipt";
+import { printReceipt, renderReceipt, renderResetSlip } from "./receipt";
 
 /** The preview frame URL: custom schemes look different per platform; tests may point it elsewhere. */
 export function previewUrl(): string {
@@ -219,7 +219,18 @@ export function renderCounter(): HTMLElement {
       },
       "查找",
     ),
-    h("button", { id: "password-reset", onclick: () => run(async () => { const s = await commands.password_reset(); message.textContent = `已提交密码重置申请（${s.name}），新密码将以短信发送`; }) }, "密码重置"),
+    h(
+      "button",
+      {
+        id: "password-reset",
+        onclick: () =>
+          run(async () => {
+            const slip = await commands.password_reset();
+            left.replaceChildren(renderResetSlip(slip), h("div", { class: "row" }, h("button", { class: "primary", onclick: printReceipt }, "打印回执"), h("button", { onclick: cancel }, "下一位考生")));
+          }),
+      },
+      "密码重置",
+    ),
     results,
   );
   void commands.devices().then((d) => {

@@ -1,6 +1,6 @@
 // 现场确认回执: rendered in the page and printed through the webview (the system print dialog
 // also saves it as PDF).
-import type { Receipt } from "../bindings";
+import type { Receipt, ResetSlip } from "../bindings";
 import { h } from "../logic/dom";
 
 export function renderReceipt(r: Receipt): HTMLElement {
@@ -34,4 +34,27 @@ export function renderReceipt(r: Receipt): HTMLElement {
 
 export function printReceipt(): void {
   window.print();
+}
+
+/** The slip for an in-person password reset (printed the same way as the receipt). */
+export function renderResetSlip(s: ResetSlip): HTMLElement {
+  const row = (k: string, v: string) => h("tr", {}, h("th", {}, k), h("td", {}, v));
+  return h(
+    "div",
+    { class: "receipt", id: "reset-slip" },
+    h("h2", {}, "自学考试考生密码重置受理单"),
+    h(
+      "table",
+      {},
+      row("姓名", s.name),
+      row("身份证号", s.id_number_masked),
+      row("报名号", s.registration_id),
+      row("受理时间", s.requested_at.replace("T", " ").slice(0, 19)),
+      row("受理点", s.office_name),
+      row("受理人", s.staff),
+      row("受理编号", s.request_id),
+    ),
+    h("p", { class: "receipt-note" }, "新密码由省考试院以短信发送至考生报名时登记的手机号码，本站不掌握密码。"),
+    h("p", { class: "signature" }, "考生签名：________________"),
+  );
 }
