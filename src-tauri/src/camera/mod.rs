@@ -151,6 +151,15 @@ pub fn list() -> Vec<CameraInfo> {
     out
 }
 
+/// Opens the source a spec names.
+pub fn open(spec: &CameraSpec) -> Result<Box<dyn Source>, CameraError> {
+    Ok(match spec {
+        CameraSpec::Webcam { index, resolution } => Box::new(Webcam::open(*index, *resolution)?),
+        CameraSpec::File { path } => Box::new(FileSource::open(path)?),
+        CameraSpec::Pattern => Box::new(pattern::Pattern::new(640, 480)),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,13 +183,4 @@ mod tests {
             assert_eq!(e.message(), "未找到摄像头，请检查连接");
         }
     }
-}
-
-/// Opens the source a spec names.
-pub fn open(spec: &CameraSpec) -> Result<Box<dyn Source>, CameraError> {
-    Ok(match spec {
-        CameraSpec::Webcam { index, resolution } => Box::new(Webcam::open(*index, *resolution)?),
-        CameraSpec::File { path } => Box::new(FileSource::open(path)?),
-        CameraSpec::Pattern => Box::new(pattern::Pattern::new(640, 480)),
-    })
 }
