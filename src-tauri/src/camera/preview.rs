@@ -1,5 +1,6 @@
-//! The preview loop: grabs frames on its own thread at the target rate, keeps the latest full
-//! frame for capture and a small JPEG of it for the UI. Unplug → an error state and retries.
+//! The preview loop: grabs frames on its own thread at the target rate and keeps the latest
+//! full frame for capture; the UI's small JPEG is made from it on request. Unplug → an error
+//! state and retries.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -24,10 +25,13 @@ pub struct CameraState {
     pub frames: u64,
 }
 
+/// The newest frame, and its preview JPEG once someone asked for it. Encoding only on request
+/// keeps the camera thread cheap while no page shows the preview.
 #[derive(Default)]
 struct Latest {
     full: Option<Arc<RgbImage>>,
-    jpeg: Option<Arc<Vec<u8>>>,
+    seq: u64,
+    jpeg: Option<(u64, Arc<Vec<u8>>)>,
 }
 
 pub struct Preview {
@@ -72,9 +76,23 @@ impl Preview {
         Preview { latest, state, frames, stop, thread: Some(thread) }
     }
 
-    /// The latest preview JPEG, if any frame has arrived.
+    /// The latest preview JPEG, if any frame has arrived (encoded once per frame, on first request).
     pub fn jpeg(&self) -> Option<Arc<Vec<u8>>> {
-        self.latest.lock().unwrap_or_else(|p| p.into_inner()).jpeg.clone()
+        let (frame, seq) = {
+            let l = self.latest.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((s, j)) = &l.jpeg {
+                if *s == l.seq {
+                    return Some(j.clone());
+                }
+            }
+            (l.full.clone()?, l.seq)
+        };
+        let jpeg = Arc::new(preview_jpeg(&frame));
+        let mut l = self.latest.lock().unwrap_or_else(|p| p.into_inner());
+        if l.jpeg.as_ref().is_none_or(|(s, _)| *s < seq) {
+            l.jpeg = Some((seq, jpeg.clone()));
+        }
+        Some(jpeg)
     }
 
     /// The latest full frame (what "capture" freezes).
@@ -124,10 +142,9 @@ fn run(spec: CameraSpec, latest: Arc<Mutex<Latest>>, state: Arc<Mutex<CameraStat
         while !stop.load(Ordering::Relaxed) {
             match source.frame() {
                 Ok(frame) => {
-                    let jpeg = preview_jpeg(&frame);
                     let mut l = latest.lock().unwrap_or_else(|p| p.into_inner());
                     l.full = Some(Arc::new(frame));
-                    l.jpeg = Some(Arc::new(jpeg));
+                    l.seq += 1;
                     drop(l);
                     frames.fetch_add(1, Ordering::Relaxed);
                 }
@@ -146,5 +163,30 @@ fn run(spec: CameraSpec, latest: Arc<Mutex<Latest>>, state: Arc<Mutex<CameraStat
                 next = now;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_preview_serves_fresh_jpegs_from_the_pattern() {
+        let p = Preview::start(CameraSpec::Pattern);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while p.state().frames < 3 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let a = p.jpeg().expect("a frame arrived");
+        assert_eq!(&a[..2], &[0xFF, 0xD8]);
+        let decoded = image::load_from_memory(&a).unwrap().to_rgb8();
+        assert_eq!(decoded.dimensions(), (PREVIEW_W, PREVIEW_H));
+        // The same frame is not encoded twice; a newer frame gives a new JPEG.
+        let first = super::super::pattern::Pattern::frame_number(&decoded);
+        std::thread::sleep(Duration::from_millis(200));
+        let b = image::load_from_memory(&p.jpeg().unwrap()).unwrap().to_rgb8();
+        assert!(super::super::pattern::Pattern::frame_number(&b) > first);
+        assert!(p.state().ok);
+        assert!(p.capture().is_some());
     }
 }
