@@ -22,8 +22,8 @@ fn id_of(i: u32) -> String {
 }
 
 fn store(dir: &std::path::Path) -> Desk {
-    let mut desk = Desk::open(dir).unwrap();
-    let tx = desk.store_mut().conn_mut().transaction().unwrap();
+    let desk = Desk::open(dir).unwrap();
+    desk.store().write(|tx| {
     tx.execute(
         "INSERT INTO station (id, station_id, server_url, token, region_code, region_name, county_code, county_name, office_name, device_name, enrolled_at)
          VALUES (1, 'ST-420102-01', 'http://127.0.0.1:1', 't', '4201', '武汉市', '420102', '江岸区', '江岸区自考办', 'bench', '2026-11-22T08:00:00+08:00')",
@@ -45,7 +45,9 @@ fn store(dir: &std::path::Path) -> Desk {
             stmt.execute(params![rid, id, "张三", body.to_string(), "2026-11-20T21:04:11+08:00"]).unwrap();
         }
     }
-    tx.commit().unwrap();
+    Ok::<_, rusqlite::Error>(())
+    })
+    .unwrap();
     desk
 }
 

@@ -17,8 +17,8 @@ pub fn now() -> chrono::DateTime<chrono::FixedOffset> {
 /// A store in a temp dir, enrolled with the simulator's `code_index`-th code, with one supervisor.
 pub fn enrolled(sim: &Sim, code_index: usize) -> (tempfile::TempDir, Desk) {
     let dir = tempfile::tempdir().unwrap();
-    let mut desk = Desk::open(dir.path()).unwrap();
-    desk.enroll_station(&sim.base_url(), &sim.codes[code_index], "test-station", &now()).unwrap();
+    let desk = Desk::open(dir.path()).unwrap();
+    desk.enroll_station(&zkdesk::desk::Actor::Bootstrap, &sim.base_url(), &sim.codes[code_index], "test-station", &now()).unwrap();
     desk.store()
         .conn()
         .execute("INSERT INTO staff (staff_id, name, role, password_hash, created_at) VALUES ('S001', '受理员', 'counter', 'x', '2026-11-22T08:00:00+08:00')", [])
@@ -52,15 +52,15 @@ pub fn photo_bytes(seed: u8) -> Vec<u8> {
 
 /// Records a confirmation with its outbox row, as the counter will: one transaction, the
 /// admission number taken from a leased block for a new candidate. `number` overrides it.
-pub fn record(desk: &mut Desk, reg: &Registration, number: Option<Option<String>>) -> ConfirmationItem {
+pub fn record(desk: &Desk, reg: &Registration, number: Option<Option<String>>) -> ConfirmationItem {
     let st = station::get(desk.store().conn()).unwrap().unwrap();
     let jpeg = photo_bytes(reg.version as u8);
     let sha = hex::encode(Sha256::digest(&jpeg));
-    let tx = desk.store_mut().conn_mut().transaction().unwrap();
+    desk.store().write(|tx| {
     let (admission_number, source) = match (number, reg.kind.as_str()) {
         (Some(n), _) => (n, NumberSource::Block),
         (None, "enrolled") => (reg.admission_number.clone(), NumberSource::Enrolled),
-        (None, _) => match blocks::take_number(&tx, &now()).unwrap() {
+        (None, _) => match blocks::take_number(tx, &now()).unwrap() {
             Some(n) => (Some(n), NumberSource::Block),
             None => (None, NumberSource::Province),
         },
@@ -75,7 +75,7 @@ pub fn record(desk: &mut Desk, reg: &Registration, number: Option<Option<String>
         confirmed_at: now().to_rfc3339(),
         clock_offset_ms: 0,
         card: CardBlock {
-            source: "chip".into(),
+            source: zkdesk::domain::confirmation::CardSource::Chip,
             id_type: "resident".into(),
             id_number: reg.id_number.clone(),
             name: reg.name.clone(),
@@ -101,14 +101,14 @@ pub fn record(desk: &mut Desk, reg: &Registration, number: Option<Option<String>
         attachments: vec![],
     };
     confirmations::record(
-        &tx,
+        tx,
         &item,
         &PhotoRow { jpeg: &jpeg, sha256: &sha, width: 480, height: 640, dpi: 300, checks_json: "[]" },
         source,
-    )
-    .unwrap();
-    tx.commit().unwrap();
-    item
+    )?;
+    Ok::<_, rusqlite::Error>(item)
+    })
+    .unwrap()
 }
 
 /// The chip identity of a registered candidate (what their card would say).

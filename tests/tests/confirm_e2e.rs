@@ -176,7 +176,7 @@ fn killed_confirms_leave_whole_records_and_unique_numbers() {
     eprintln!("{confirmed} of {} confirmations completed before their kill", regs.len());
 
     // And the province accepts each exactly once, with no number used twice.
-    let mut d2 = Desk::open(d).unwrap();
+    let d2 = Desk::open(d).unwrap();
     let r = d2.sync_now(&now, true, &mut |_| {}).unwrap();
     assert!(r.error.is_none(), "{r:?}");
     assert_eq!(r.parked, 0);

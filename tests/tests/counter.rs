@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, FixedOffset};
 use zkdesk::api::{NewStaffArgs, Role};
-use zkdesk::desk::counter::{CardSource, CounterSession};
+use zkdesk::desk::counter::{CardSource, CounterSession, Stage};
+use zkdesk::domain::confirmation::Flag;
 use zkdesk::desk::{Actor, Desk, Session};
 use zkdesk::domain::registration::{Major, PriorEducation, Registration};
 use zkdesk::domain::ErrorCode;
@@ -22,8 +23,8 @@ fn reg(seq: u32, id_number: &str, name: &str) -> Registration {
     Registration {
         registration_id: format!("R20270102{seq:05}"),
         version: 1,
-        kind: "new".into(),
-        status: "pre_registered".into(),
+        kind: zkdesk::domain::registration::RegistrationKind::parse("new"),
+        status: zkdesk::domain::registration::RegistrationStatus::parse("pre_registered"),
         id_type: "resident".into(),
         id_number: id_number.into(),
         name: name.into(),
@@ -35,7 +36,7 @@ fn reg(seq: u32, id_number: &str, name: &str) -> Registration {
         major: Major { code: "050101".into(), name: "汉语言文学".into(), level: "本科".into() },
         chief_university: Some("华中师范大学".into()),
         upgrade: false,
-        prior_education: PriorEducation { status: "not_required".into(), school: None, certificate_no: None },
+        prior_education: PriorEducation { status: zkdesk::domain::registration::PriorEducationStatus::parse("not_required"), school: None, certificate_no: None },
         admission_number: None,
         online_attempts: Some(1),
         updated_at: "2026-11-20T21:04:11+08:00".into(),
@@ -51,7 +52,7 @@ struct Counter {
 /// A station of 江岸区 with a supervisor A001, counter staff S001, and the given registrations.
 fn counter(regs: &[Registration]) -> Counter {
     let dir = tempfile::tempdir().unwrap();
-    let mut desk = Desk::open(dir.path()).unwrap();
+    let desk = Desk::open(dir.path()).unwrap();
     let now = at(NOW);
     desk.staff_add(
         &Actor::Bootstrap,
@@ -96,12 +97,12 @@ fn id(n: u32) -> String {
 
 fn swipe(c: &Counter, card: zkdesk::idcard::IdentityCard) -> CounterSession {
     let mut s = CounterSession::new();
-    c.desk.counter_card(&mut s, card, CardSource::Chip, &at(NOW)).unwrap();
+    c.desk.counter_card(&mut s, &c.staff, card, CardSource::Chip, &at(NOW)).unwrap();
     s
 }
 
 fn codes(s: &CounterSession) -> Vec<String> {
-    s.open_refusals().into_iter().map(|r| r.code).collect()
+    s.view().refusals.into_iter().map(|r| r.code.as_str().to_string()).collect()
 }
 
 fn good_photo() -> zkdesk::photo::SpecPhoto {
@@ -113,12 +114,12 @@ fn good_photo() -> zkdesk::photo::SpecPhoto {
 fn scenario() -> [Registration; 7] {
     [
         reg(1, &id(1), "张三"),
-        Registration { status: "cancelled".into(), ..reg(2, &id(2), "李四") },
-        Registration { status: "confirmed".into(), admission_number: Some("010227100001".into()), ..reg(3, &id(3), "王五") },
+        Registration { status: zkdesk::domain::registration::RegistrationStatus::parse("cancelled"), ..reg(2, &id(2), "李四") },
+        Registration { status: zkdesk::domain::registration::RegistrationStatus::parse("confirmed"), admission_number: Some("010227100001".into()), ..reg(3, &id(3), "王五") },
         Registration { county_code: "420103".into(), ..reg(4, &id(4), "赵六") },
         Registration {
             upgrade: true,
-            prior_education: PriorEducation { status: "pending".into(), school: None, certificate_no: None },
+            prior_education: PriorEducation { status: zkdesk::domain::registration::PriorEducationStatus::parse("pending"), school: None, certificate_no: None },
             ..reg(5, &id(5), "钱七")
         },
         reg(6, &id(6), "王喆"),
@@ -156,7 +157,7 @@ fn the_rules_table() {
     for (what, card, want, fragment) in table {
         let s = swipe(&c, card);
         assert_eq!(codes(&s), want, "{what}");
-        if let Some(r) = s.open_refusals().first() {
+        if let Some(r) = s.view().refusals.first() {
             assert!(r.message.contains(fragment), "{what}: {}", r.message);
         }
     }
@@ -165,12 +166,12 @@ fn the_rules_table() {
 #[test]
 fn a_blacklisted_number_is_refused_loudly() {
     let r = reg(1, &id(1), "张三");
-    let mut c = counter(std::slice::from_ref(&r));
+    let c = counter(std::slice::from_ref(&r));
     let sup = Actor::Staff(c.desk.login("A001", "zhuguan-2026", &at(NOW)).unwrap());
     c.desk.blacklist_add(&sup, &r.id_number, "冒名顶替记录", &at(NOW)).unwrap();
     let s = swipe(&c, card_for(&r));
     assert_eq!(codes(&s), vec!["BLACKLISTED"]);
-    assert!(s.open_refusals()[0].message.contains("冒名顶替记录"));
+    assert!(s.view().refusals[0].message.contains("冒名顶替记录"));
     // Counter staff cannot manage the list.
     let counter_actor = Actor::Staff(c.staff.clone());
     assert_eq!(c.desk.blacklist_remove(&counter_actor, &r.id_number, &at(NOW)).unwrap_err().code, ErrorCode::NotAuthorized);
@@ -179,24 +180,24 @@ fn a_blacklisted_number_is_refused_loudly() {
 #[test]
 fn the_happy_path_confirms_with_a_block_number_and_a_receipt() {
     let r = reg(1, &id(1), "张三");
-    let mut c = counter(std::slice::from_ref(&r));
+    let c = counter(std::slice::from_ref(&r));
     c.desk
         .store()
         .conn()
         .execute("INSERT INTO number_block VALUES ('B1', 'q1', '0102271', 101, 110, 101, '2027-04-30T23:59:59+08:00', ?1)", [NOW])
         .unwrap();
     let mut s = swipe(&c, card_for(&r));
-    assert_eq!(s.view().stage, "matched");
+    assert_eq!(s.view().stage, Stage::Matched);
     c.desk.counter_photo(&mut s, good_photo()).unwrap();
-    assert_eq!(s.view().stage, "photo_taken");
-    assert!(s.can_confirm());
+    assert_eq!(s.view().stage, Stage::PhotoTaken);
+    assert!(s.view().can_confirm);
     let staff = c.staff.clone();
     let receipt = c.desk.counter_confirm(&mut s, &staff, "0190aaaa-0000-7000-8000-000000000001", &at(NOW)).unwrap();
     assert_eq!(receipt.admission_number, "010227100101");
     assert_eq!(receipt.id_number_masked, format!("{}********{}", &r.id_number[..6], &r.id_number[14..]));
     assert_eq!((receipt.kind.as_str(), receipt.level.as_str()), ("新生", "本科"));
     assert_eq!(receipt.staff, "李受理（S001）");
-    assert_eq!(s.view().stage, "confirmed");
+    assert_eq!(s.view().stage, Stage::Confirmed);
     // One transaction wrote it all.
     let conn = c.desk.store().conn();
     let n = |sql: &str| -> i64 { conn.query_row(sql, [], |x| x.get(0)).unwrap() };
@@ -209,14 +210,14 @@ fn the_happy_path_confirms_with_a_block_number_and_a_receipt() {
     // Swiped again: already confirmed here, with the receipt on offer.
     let again = swipe(&c, card_for(&r));
     assert_eq!(codes(&again), vec!["ALREADY_CONFIRMED"]);
-    assert!(again.open_refusals()[0].message.contains("重打回执"));
+    assert!(again.view().refusals[0].message.contains("重打回执"));
     assert_eq!(c.desk.receipt(&receipt.confirmation_id).unwrap(), receipt);
 }
 
 #[test]
 fn without_a_block_the_number_is_left_to_the_province() {
     let r = reg(1, &id(1), "张三");
-    let mut c = counter(std::slice::from_ref(&r));
+    let c = counter(std::slice::from_ref(&r));
     let mut s = swipe(&c, card_for(&r));
     c.desk.counter_photo(&mut s, good_photo()).unwrap();
     let staff = c.staff.clone();
@@ -230,25 +231,25 @@ fn the_same_card_twice_keeps_the_session() {
     let c = counter(std::slice::from_ref(&r));
     let mut s = swipe(&c, card_for(&r));
     c.desk.counter_photo(&mut s, good_photo()).unwrap();
-    c.desk.counter_card(&mut s, card_for(&r), CardSource::Chip, &at(NOW)).unwrap();
-    assert_eq!(s.view().stage, "photo_taken", "the photo is kept");
+    c.desk.counter_card(&mut s, &c.staff, card_for(&r), CardSource::Chip, &at(NOW)).unwrap();
+    assert_eq!(s.view().stage, Stage::PhotoTaken, "the photo is kept");
     assert_eq!(s.view().notice.as_deref(), Some("同一考生重复刷卡，已保留当前进度"));
 }
 
 #[test]
 fn overrides_need_a_real_supervisor() {
     let r = reg(6, &id(6), "王喆");
-    let mut c = counter(std::slice::from_ref(&r));
+    let c = counter(std::slice::from_ref(&r));
     let mut s = swipe(&c, zkdesk::idcard::IdentityCard { name: "王\u{E0A1}".into(), valid_to: Some("2026-01-01".into()), ..card_for(&r) });
     assert_eq!(codes(&s), vec!["CARD_EXPIRED", "NAME_MISMATCH"]);
     // Counter staff's own credentials do not count; a wrong password neither.
     assert_eq!(
-        c.desk.counter_override(&mut s, "name_mismatch", "S001", "shouli-2026", &at(NOW)).unwrap_err().code,
+        c.desk.counter_override(&mut s, Flag::NameMismatch, "S001", "shouli-2026", &at(NOW)).unwrap_err().code,
         ErrorCode::NotAuthorized
     );
-    assert_eq!(c.desk.counter_override(&mut s, "name_mismatch", "A001", "wrong", &at(NOW)).unwrap_err().code, ErrorCode::BadCredentials);
-    c.desk.counter_override(&mut s, "name_mismatch", "A001", "zhuguan-2026", &at(NOW)).unwrap();
-    c.desk.counter_override(&mut s, "card_expired", "A001", "zhuguan-2026", &at(NOW)).unwrap();
+    assert_eq!(c.desk.counter_override(&mut s, Flag::NameMismatch, "A001", "wrong", &at(NOW)).unwrap_err().code, ErrorCode::BadCredentials);
+    c.desk.counter_override(&mut s, Flag::NameMismatch, "A001", "zhuguan-2026", &at(NOW)).unwrap();
+    c.desk.counter_override(&mut s, Flag::CardExpired, "A001", "zhuguan-2026", &at(NOW)).unwrap();
     assert!(codes(&s).is_empty());
     c.desk.counter_photo(&mut s, good_photo()).unwrap();
     let staff = c.staff.clone();
@@ -265,7 +266,7 @@ fn overrides_need_a_real_supervisor() {
 fn a_paper_report_lifts_the_prior_education_block() {
     let r = Registration {
         upgrade: true,
-        prior_education: PriorEducation { status: "report_uploaded".into(), school: None, certificate_no: None },
+        prior_education: PriorEducation { status: zkdesk::domain::registration::PriorEducationStatus::parse("report_uploaded"), school: None, certificate_no: None },
         ..reg(5, &id(5), "钱七")
     };
     let c = counter(std::slice::from_ref(&r));
@@ -274,13 +275,13 @@ fn a_paper_report_lifts_the_prior_education_block() {
     assert!(c.desk.counter_attach_report(&mut s, "text/plain", b"x").is_err());
     c.desk.counter_attach_report(&mut s, "application/pdf", b"%PDF-1.4 scanned report").unwrap();
     assert!(codes(&s).is_empty());
-    assert!(s.view().flags.contains(&"paper_prior_education".to_string()));
+    assert!(s.view().flags.contains(&Flag::PaperPriorEducation));
 }
 
 #[test]
 fn a_failed_photo_blocks_until_retaken_or_accepted_by_a_supervisor() {
     let r = reg(1, &id(1), "张三");
-    let mut c = counter(std::slice::from_ref(&r));
+    let c = counter(std::slice::from_ref(&r));
     let mut s = swipe(&c, card_for(&r));
     let red = zkdesk::photo::make(
         &image::DynamicImage::ImageRgb8(photos::rekey(&photos::astronaut(), |_, _| photos::RED)),
@@ -290,12 +291,12 @@ fn a_failed_photo_blocks_until_retaken_or_accepted_by_a_supervisor() {
     .unwrap();
     c.desk.counter_photo(&mut s, red).unwrap();
     assert_eq!(codes(&s), vec!["PHOTO_REJECTED"]);
-    assert!(!s.can_confirm());
+    assert!(!s.view().can_confirm);
     let staff = c.staff.clone();
     assert_eq!(c.desk.counter_confirm(&mut s, &staff, "x", &at(NOW)).unwrap_err().code, ErrorCode::Refused);
     // Retake: the block goes away.
     c.desk.counter_photo(&mut s, good_photo()).unwrap();
-    assert!(s.can_confirm());
+    assert!(s.view().can_confirm);
     // Or a supervisor accepts a failed one.
     let red = zkdesk::photo::make(
         &image::DynamicImage::ImageRgb8(photos::rekey(&photos::astronaut(), |_, _| photos::RED)),
@@ -304,24 +305,24 @@ fn a_failed_photo_blocks_until_retaken_or_accepted_by_a_supervisor() {
     )
     .unwrap();
     c.desk.counter_photo(&mut s, red).unwrap();
-    c.desk.counter_override(&mut s, "supervisor_override", "A001", "zhuguan-2026", &at(NOW)).unwrap();
-    assert!(s.can_confirm());
+    c.desk.counter_override(&mut s, Flag::SupervisorOverride, "A001", "zhuguan-2026", &at(NOW)).unwrap();
+    assert!(s.view().can_confirm);
 }
 
 #[test]
 fn manual_entry_needs_a_supervisor_and_is_flagged() {
     let r = reg(1, &id(1), "张三");
-    let mut c = counter(std::slice::from_ref(&r));
+    let c = counter(std::slice::from_ref(&r));
     let mut s = CounterSession::new();
     assert_eq!(
-        c.desk.counter_manual(&mut s, "4201021990030712", "A001", "zhuguan-2026", &at(NOW)).unwrap_err().code,
+        c.desk.counter_manual(&mut s, &c.staff, "4201021990030712", "A001", "zhuguan-2026", &at(NOW)).unwrap_err().code,
         ErrorCode::InvalidInput
     );
-    assert_eq!(c.desk.counter_manual(&mut s, &r.id_number, "S001", "shouli-2026", &at(NOW)).unwrap_err().code, ErrorCode::NotAuthorized);
-    c.desk.counter_manual(&mut s, &r.id_number, "A001", "zhuguan-2026", &at(NOW)).unwrap();
+    assert_eq!(c.desk.counter_manual(&mut s, &c.staff, &r.id_number, "S001", "shouli-2026", &at(NOW)).unwrap_err().code, ErrorCode::NotAuthorized);
+    c.desk.counter_manual(&mut s, &c.staff, &r.id_number, "A001", "zhuguan-2026", &at(NOW)).unwrap();
     let v = s.view();
-    assert_eq!((v.stage.as_str(), v.card_source.as_deref()), ("matched", Some("manual")));
-    assert_eq!(v.flags, vec!["manual_entry".to_string()]);
+    assert_eq!((v.stage, v.card_source), (Stage::Matched, Some(CardSource::Manual)));
+    assert_eq!(v.flags, vec![Flag::ManualEntry]);
     // Search by the last six digits or the name finds the candidate.
     let staff = c.staff.clone();
     assert_eq!(c.desk.search(&staff, &r.id_number[12..], &at(NOW)).unwrap()[0].registration_id, r.registration_id);
@@ -331,7 +332,7 @@ fn manual_entry_needs_a_supervisor_and_is_flagged() {
 #[test]
 fn confirming_needs_an_enrolled_station_and_a_logged_in_counter() {
     let r = reg(1, &id(1), "张三");
-    let mut c = counter(std::slice::from_ref(&r));
+    let c = counter(std::slice::from_ref(&r));
     let mut s = swipe(&c, card_for(&r));
     let staff = c.staff.clone();
     assert_eq!(c.desk.counter_confirm(&mut s, &staff, "x", &at(NOW)).unwrap_err().code, ErrorCode::InvalidInput, "no photo yet");
@@ -342,10 +343,10 @@ fn confirming_needs_an_enrolled_station_and_a_logged_in_counter() {
 
 #[test]
 fn a_password_reset_goes_through_the_outbox() {
-    let r = Registration { status: "confirmed".into(), ..reg(1, &id(1), "张三") };
-    let mut c = counter(std::slice::from_ref(&r));
+    let r = Registration { status: zkdesk::domain::registration::RegistrationStatus::parse("confirmed"), ..reg(1, &id(1), "张三") };
+    let c = counter(std::slice::from_ref(&r));
     let staff = c.staff.clone();
-    let slip = c.desk.password_reset(&staff, &r.id_number, true, "0190aaaa-0000-7000-8000-0000000000ff", &at(NOW)).unwrap();
+    let slip = c.desk.password_reset(&staff, &r.id_number, CardSource::Chip, "0190aaaa-0000-7000-8000-0000000000ff", &at(NOW)).unwrap();
     assert_eq!(slip.name, "张三");
     let payload: String =
         c.desk.store().conn().query_row("SELECT payload FROM outbox WHERE kind = 'password_reset'", [], |x| x.get(0)).unwrap();
@@ -358,7 +359,7 @@ fn a_password_reset_goes_through_the_outbox() {
 #[test]
 fn ui_fixtures_are_fresh() {
     let [base, cancelled, confirmed, elsewhere, upgrade, rare, black] = scenario();
-    let mut c = counter(&scenario());
+    let c = counter(&scenario());
     let sup = Actor::Staff(c.desk.login("A001", "zhuguan-2026", &at(NOW)).unwrap());
     c.desk.blacklist_add(&sup, &black.id_number, "冒名顶替记录", &at(NOW)).unwrap();
     c.desk
@@ -380,7 +381,7 @@ fn ui_fixtures_are_fresh() {
     };
     let mut out = serde_json::Map::new();
     let mut put = |name: &str, s: &CounterSession| {
-        out.insert(name.into(), scrub(serde_json::to_value(s.view()).unwrap()));
+        out.insert(name.into(), scrub(serde_json::to_value(zkdesk::api::CounterView::from(&s.view())).unwrap()));
     };
     put("idle", &CounterSession::new());
     let cards = [

@@ -42,7 +42,7 @@ fn first_full_sync_then_a_delta() {
     assert!(region_count(&sim) > 1500, "the region's other counties are in the feed too");
     assert!(r.tasks_applied > 0);
     assert_eq!(r.blocks_leased, 1);
-    assert!(phases.iter().filter(|p| *p == "registrations").count() >= 2, "progress per page");
+    assert!(phases.iter().filter(|p| **p == zkdesk::sync::Phase::Registrations).count() >= 2, "progress per page");
 
     // Nothing changed: nothing applied, and the reference comes back 304.
     let again = sync(&mut desk);
@@ -220,7 +220,7 @@ fn unauthorized_stops_syncing_until_enrolled_again() {
     assert_eq!(desk.status_bar().unwrap().network.label, "需重新登记工作站");
     // Enrolling again with a fresh code restores sync.
     sim.state.set_faults(Faults::none());
-    desk.enroll_station(&sim.base_url(), &sim.codes[1], "test-station", &now()).unwrap();
+    desk.enroll_station(&zkdesk::desk::Actor::Bootstrap, &sim.base_url(), &sim.codes[1], "test-station", &now()).unwrap();
     assert!(sync(&mut desk).error.is_none());
 }
 
@@ -251,12 +251,12 @@ fn enrollment_codes_are_single_use() {
     let sim = Sim::start("420102", 10, 36);
     let (_d, _desk) = enrolled(&sim, 0);
     let dir = tempfile::tempdir().unwrap();
-    let mut other = Desk::open(dir.path()).unwrap();
-    let e = other.enroll_station(&sim.base_url(), &sim.codes[0], "x", &now()).unwrap_err();
+    let other = Desk::open(dir.path()).unwrap();
+    let e = other.enroll_station(&zkdesk::desk::Actor::Bootstrap, &sim.base_url(), &sim.codes[0], "x", &now()).unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict);
-    let e = other.enroll_station(&sim.base_url(), "NOPE0000", "x", &now()).unwrap_err();
+    let e = other.enroll_station(&zkdesk::desk::Actor::Bootstrap, &sim.base_url(), "NOPE0000", "x", &now()).unwrap_err();
     assert_eq!(e.code, ErrorCode::NotFound);
-    let e = other.enroll_station("http://10.0.0.1/api", "x", "x", &now()).unwrap_err();
+    let e = other.enroll_station(&zkdesk::desk::Actor::Bootstrap, "http://10.0.0.1/api", "x", "x", &now()).unwrap_err();
     assert!(e.detail.contains("https"), "{e:?}");
 }
 

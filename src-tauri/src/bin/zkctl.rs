@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use serde::Serialize;
-use zkdesk::api::{NewStaffArgs, Role};
+use zkdesk::api::{Flag, NewStaffArgs, Role};
 use zkdesk::desk::{Actor, Desk, Now};
 use zkdesk::domain::{DeskError, ErrorCode};
 
@@ -124,6 +124,10 @@ enum StationCmd {
         code: String,
         #[arg(long, default_value = "zkdesk")]
         device_name: String,
+        /// A supervisor authorising the enrollment (password from ZKDESK_SUPERVISOR_PASSWORD);
+        /// not needed while no supervisor exists.
+        #[arg(long)]
+        supervisor: Option<String>,
     },
     Show,
 }
@@ -242,7 +246,9 @@ fn secret(var: &str, prompt: &str) -> Result<String, Failure> {
     })
 }
 
-fn actor(desk: &mut Desk, supervisor: Option<String>) -> Result<Actor, Failure> {
+/// The person a command acts as: a supervisor's verified credentials, or the bootstrap actor
+/// (which `desk` accepts only while no supervisor exists).
+fn actor(desk: &Desk, supervisor: Option<String>) -> Result<Actor, Failure> {
     match supervisor {
         None => Ok(Actor::Bootstrap),
         Some(id) => {
@@ -274,7 +280,7 @@ fn card(cmd: CardCmd) -> Result<(), Failure> {
         CardCmd::Samples { .. } => unreachable!("handled with the store"),
         CardCmd::Read { reader: r, timeout } => {
             let spec = reader::ReaderSpec::parse(&r).map_err(|d| usage("读卡器设置无效", d))?;
-            if !(timeout.is_finite() && timeout > 0.0) {
+            if !(timeout.is_finite() && timeout > 0.0 && timeout <= 3600.0) {
                 return Err(usage("超时必须是正数", format!("bad timeout {timeout}")));
             }
             reader::read_one(&spec, std::time::Duration::from_secs_f64(timeout))
@@ -332,38 +338,53 @@ fn photo(cmd: PhotoCmd, json: bool) -> Result<(), Failure> {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
-    // Card and photo commands touch no store (except the samples, read from the cache).
-    if let Command::Card { cmd: CardCmd::Samples { output, count } } = &cli.command {
-        let desk = Desk::open(&cli.data_dir.clone().unwrap_or_else(zkdesk::store::default_data_dir))?;
-        let cards = desk.demo_cards(*count)?;
-        std::fs::write(output, serde_json::to_string_pretty(&serde_json::json!({ "cards": cards })).expect("cards serialize"))
-            .map_err(|e| DeskError::storage(format!("cannot write {}: {e}", output.display())))?;
-        println!("{}", cards.len());
-        return Ok(());
-    }
-    if let Command::Card { cmd } = cli.command {
-        return card(cmd);
-    }
-    if let Command::Photo { cmd } = cli.command {
-        return photo(cmd, cli.json);
-    }
-    if let Command::Camera { cmd } = cli.command {
-        return camera(cmd, cli.json);
-    }
-    let dir = cli.data_dir.unwrap_or_else(zkdesk::store::default_data_dir);
-    let mut desk = Desk::open(&dir)?;
     let json = cli.json;
+    let dir = cli.data_dir.unwrap_or_else(zkdesk::store::default_data_dir);
+    // Card, photo and camera commands touch no store (except the samples, read from the cache).
     match cli.command {
-        Command::Staff { cmd: StaffCmd::Add { id, name, role, supervisor } } => {
-            let actor = actor(&mut desk, supervisor)?;
+        Command::Card { cmd: CardCmd::Samples { output, count } } => card_samples(&open(&dir)?, &output, count),
+        Command::Card { cmd } => card(cmd),
+        Command::Photo { cmd } => photo(cmd, json),
+        Command::Camera { cmd } => camera(cmd, json),
+        Command::Staff { cmd } => staff(&open(&dir)?, cmd, json),
+        Command::Status => status(&open(&dir)?, json),
+        Command::Station { cmd } => station(&open(&dir)?, cmd, json),
+        Command::Sync => sync(&open(&dir)?, json),
+        Command::Confirm { reader, photo, staff, supervisor, overrides, attachment, timeout } => {
+            confirm(&open(&dir)?, json, ConfirmArgs { reader, photo, staff, supervisor, overrides, attachment, timeout })
+        }
+        Command::Lookup { id_number } => lookup(&open(&dir)?, &id_number, json),
+        Command::Blacklist { cmd } => blacklist(&open(&dir)?, cmd, json),
+        Command::Audit { cmd: AuditCmd::Verify } => audit_verify(&open(&dir)?, json),
+    }
+}
+
+fn open(dir: &std::path::Path) -> Result<Desk, Failure> {
+    Ok(Desk::open(dir)?)
+}
+
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
+    std::fs::write(path, bytes).map_err(|e| DeskError::storage(format!("cannot write {}: {e}", path.display())).into())
+}
+
+fn card_samples(desk: &Desk, output: &std::path::Path, count: usize) -> Result<(), Failure> {
+    let cards = desk.demo_cards(count)?;
+    write_file(output, serde_json::to_string_pretty(&serde_json::json!({ "cards": cards })).expect("cards serialize").as_bytes())?;
+    println!("{}", cards.len());
+    Ok(())
+}
+
+fn staff(desk: &Desk, cmd: StaffCmd, json: bool) -> Result<(), Failure> {
+    match cmd {
+        StaffCmd::Add { id, name, role, supervisor } => {
+            let actor = actor(desk, supervisor)?;
             let password = secret("ZKDESK_NEW_PASSWORD", "新密码: ")?;
             let role = Role::parse(&role)?;
             let info = desk.staff_add(&actor, &NewStaffArgs { staff_id: id, name, role, password }, &now())?;
             print(json, &info, |i| format!("已添加 {} {}（{}）", i.staff_id, i.name, i.role.label()));
         }
-        Command::Staff { cmd: StaffCmd::List { supervisor } } => {
-            let actor = actor(&mut desk, supervisor)?;
-            let list = desk.staff_list(&actor)?;
+        StaffCmd::List { supervisor } => {
+            let list = desk.staff_list(&actor(desk, supervisor)?)?;
             print(json, &list, |l| {
                 l.iter()
                     .map(|s| format!("{}\t{}\t{}\t{}", s.staff_id, s.name, s.role.label(), if s.disabled { "已停用" } else { "正常" }))
@@ -371,32 +392,42 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     .join("\n")
             });
         }
-        Command::Staff { cmd: StaffCmd::Disable { id, supervisor } } => {
-            let actor = actor(&mut desk, supervisor)?;
-            desk.staff_disable(&actor, &id, &now())?;
+        StaffCmd::Disable { id, supervisor } => {
+            desk.staff_disable(&actor(desk, supervisor)?, &id, &now())?;
             print(json, &serde_json::json!({ "disabled": id }), |_| format!("已停用 {id}"));
         }
-        Command::Status => {
-            let s = desk.status()?;
-            print(json, &s, |s| {
-                format!(
-                    "工作站: {}\n缓存报名: {}\n待上传: {}\n被退回: {}\n上次同步: {}\n时钟偏差(ms): {}{}",
-                    s.station_id.as_deref().unwrap_or("未登记"),
-                    s.registrations,
-                    s.outbox_pending,
-                    s.outbox_parked,
-                    s.last_sync.as_deref().unwrap_or("从未"),
-                    s.clock_offset_ms.map(|v| v.to_string()).unwrap_or_else(|| "未知".into()),
-                    if s.clock_warning { "\n警告：本机时钟与省平台相差超过 5 分钟，请校准时间" } else { "" }
-                )
-            });
-        }
-        Command::Station { cmd: StationCmd::Enroll { server, code, device_name } } => {
-            let info = desk.enroll_station(&server, &code, &device_name, &now())?;
+    }
+    Ok(())
+}
+
+fn status(desk: &Desk, json: bool) -> Result<(), Failure> {
+    let s = desk.status()?;
+    print(json, &s, |s| {
+        format!(
+            "工作站: {}\n缓存报名: {}\n待上传: {}\n被退回: {}\n上次同步: {}\n时钟偏差(ms): {}{}",
+            s.station_id.as_deref().unwrap_or("未登记"),
+            s.registrations,
+            s.outbox_pending,
+            s.outbox_parked,
+            s.last_sync.as_deref().unwrap_or("从未"),
+            s.clock_offset_ms.map(|v| v.to_string()).unwrap_or_else(|| "未知".into()),
+            if s.clock_warning { "\n警告：本机时钟与省平台相差超过 5 分钟，请校准时间" } else { "" }
+        )
+    });
+    Ok(())
+}
+
+fn station(desk: &Desk, cmd: StationCmd, json: bool) -> Result<(), Failure> {
+    match cmd {
+        StationCmd::Enroll { server, code, device_name, supervisor } => {
+            let info = desk.enroll_station(&actor(desk, supervisor)?, &server, &code, &device_name, &now())?;
             print(json, &info, |i| format!("已登记：{}（{}，{}）", i.station_id, i.office_name, i.server_url));
         }
-        Command::Station { cmd: StationCmd::Show } => match desk.station_info()? {
-            Some(i) => print(json, &i, |i| {
+        StationCmd::Show => {
+            let i = desk
+                .station_info()?
+                .ok_or_else(|| DeskError::new(ErrorCode::NotEnrolled, "本工作站尚未登记", "station not enrolled"))?;
+            print(json, &i, |i| {
                 format!(
                     "工作站: {}\n办公室: {}\n省平台: {}\n登记时间: {}{}",
                     i.station_id,
@@ -405,86 +436,78 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     i.enrolled_at,
                     if i.token_revoked { "\n凭证已被拒绝，请重新登记" } else { "" }
                 )
-            }),
-            None => return Err(DeskError::new(ErrorCode::NotEnrolled, "本工作站尚未登记", "station not enrolled").into()),
-        },
-        Command::Sync => {
-            let report = desk.sync_now(&now, true, &mut |_| {})?;
-            print(json, &report, |r| {
-                format!(
-                    "报名更新 {}，审核任务 {}，新号段 {}，上传成功 {}，被退回 {}{}",
-                    r.registrations_applied,
-                    r.tasks_applied,
-                    r.blocks_leased,
-                    r.accepted,
-                    r.parked,
-                    r.error.as_deref().map(|e| format!("\n同步中断：{e}")).unwrap_or_default()
-                )
             });
-            if let Some(e) = report.error {
-                return Err(Failure {
-                    code: 1,
-                    error: DeskError::new(ErrorCode::Network, e, report.error_detail.unwrap_or_default()),
-                    answered: json,
-                });
-            }
-        }
-        Command::Confirm { reader, photo, staff, supervisor, overrides, attachment, timeout } => {
-            confirm(&mut desk, json, ConfirmArgs { reader, photo, staff, supervisor, overrides, attachment, timeout })?;
-        }
-        Command::Lookup { id_number } => {
-            let items = desk.lookup(&id_number)?;
-            print(json, &serde_json::json!({ "items": items }), |_| {
-                if items.is_empty() {
-                    "未找到报名信息".to_string()
-                } else {
-                    items
-                        .iter()
-                        .map(|i| {
-                            format!(
-                                "{}\t{}\t{}\t{}\t{}\t本站: {}",
-                                i.registration.registration_id,
-                                i.registration.name,
-                                i.registration.status,
-                                i.registration.major.name,
-                                i.registration.county_code,
-                                i.local_status
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                }
-            });
-        }
-        Command::Blacklist { cmd: BlacklistCmd::Add { id_number, reason, supervisor } } => {
-            let actor = actor(&mut desk, supervisor)?;
-            desk.blacklist_add(&actor, &id_number, &reason, &now())?;
-            print(json, &serde_json::json!({ "added": id_number }), |_| "已加入禁止名单".into());
-        }
-        Command::Blacklist { cmd: BlacklistCmd::Remove { id_number, supervisor } } => {
-            let actor = actor(&mut desk, supervisor)?;
-            let removed = desk.blacklist_remove(&actor, &id_number, &now())?;
-            print(json, &serde_json::json!({ "removed": removed }), |_| {
-                if removed {
-                    "已移出禁止名单".into()
-                } else {
-                    "名单中没有该号码".into()
-                }
-            });
-        }
-        Command::Card { .. } | Command::Photo { .. } | Command::Camera { .. } => unreachable!("handled before the store is opened"),
-        Command::Audit { cmd: AuditCmd::Verify } => {
-            let r = desk.audit_verify()?;
-            print(json, &r, |r| match &r.broken {
-                None => format!("审计链完整，共 {} 条", r.rows),
-                Some(b) => format!("审计链被破坏: {b}"),
-            });
-            if let Some(b) = r.broken {
-                return Err(Failure { code: 1, error: DeskError::new(ErrorCode::AuditBroken, "审计记录被篡改", b), answered: true });
-            }
         }
     }
     Ok(())
+}
+
+fn sync(desk: &Desk, json: bool) -> Result<(), Failure> {
+    let report = zkdesk::api::SyncReport::from(&desk.sync_now(&now, true, &mut |_| {})?);
+    print(json, &report, |r| {
+        format!(
+            "报名更新 {}，审核任务 {}，新号段 {}，上传成功 {}，被退回 {}{}",
+            r.registrations_applied,
+            r.tasks_applied,
+            r.blocks_leased,
+            r.accepted,
+            r.parked,
+            r.error.as_deref().map(|e| format!("\n同步中断：{e}")).unwrap_or_default()
+        )
+    });
+    match report.error {
+        Some(e) => Err(Failure {
+            code: 1,
+            error: DeskError::new(ErrorCode::Network, e, report.error_detail.unwrap_or_default()),
+            answered: json,
+        }),
+        None => Ok(()),
+    }
+}
+
+fn lookup(desk: &Desk, id_number: &str, json: bool) -> Result<(), Failure> {
+    let items = desk.lookup(id_number)?;
+    print(json, &serde_json::json!({ "items": items }), |_| {
+        if items.is_empty() {
+            return "未找到报名信息".to_string();
+        }
+        items
+            .iter()
+            .map(|i| {
+                let r = &i.registration;
+                format!("{}\t{}\t{}\t{}\t{}\t本站: {:?}", r.registration_id, r.name, r.status, r.major.name, r.county_code, i.local_status)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(())
+}
+
+fn blacklist(desk: &Desk, cmd: BlacklistCmd, json: bool) -> Result<(), Failure> {
+    match cmd {
+        BlacklistCmd::Add { id_number, reason, supervisor } => {
+            desk.blacklist_add(&actor(desk, supervisor)?, &id_number, &reason, &now())?;
+            print(json, &serde_json::json!({ "added": id_number }), |_| "已加入禁止名单".into());
+        }
+        BlacklistCmd::Remove { id_number, supervisor } => {
+            let removed = desk.blacklist_remove(&actor(desk, supervisor)?, &id_number, &now())?;
+            let text = if removed { "已移出禁止名单" } else { "名单中没有该号码" };
+            print(json, &serde_json::json!({ "removed": removed }), |_| text.into());
+        }
+    }
+    Ok(())
+}
+
+fn audit_verify(desk: &Desk, json: bool) -> Result<(), Failure> {
+    let r = desk.audit_verify()?;
+    print(json, &r, |r| match &r.broken {
+        None => format!("审计链完整，共 {} 条", r.rows),
+        Some(b) => format!("审计链被破坏: {b}"),
+    });
+    match r.broken {
+        Some(b) => Err(Failure { code: 1, error: DeskError::new(ErrorCode::AuditBroken, "审计记录被篡改", b), answered: true }),
+        None => Ok(()),
+    }
 }
 
 struct ConfirmArgs {
@@ -497,66 +520,61 @@ struct ConfirmArgs {
     timeout: f64,
 }
 
-/// A refusal: `{"refused": {"code", "message"}}` on stdout with --json, exit 1.
-fn refusal(json: bool, code: &str, message: &str) -> Failure {
+/// A refusal: `{"refused": {"code", "message"}}` on stdout with --json, exit 1. Errors that are
+/// not refusals (storage, enrollment) pass through as failures.
+fn refusal(json: bool, error: DeskError) -> Failure {
+    let Some(code) = error.refusal_code() else {
+        return error.into();
+    };
     if json {
-        println!("{}", serde_json::json!({ "refused": { "code": code, "message": message } }));
+        println!("{}", serde_json::json!({ "refused": { "code": code, "message": error.message } }));
     }
-    Failure { code: 1, error: DeskError::new(ErrorCode::Refused, message, format!("refused: {code}")), answered: json }
+    Failure { code: 1, error, answered: json }
 }
 
-fn confirm(desk: &mut Desk, json: bool, a: ConfirmArgs) -> Result<(), Failure> {
-    use zkdesk::desk::counter::{CardSource, CounterSession};
+/// The media type of a scanned report, by its file name.
+fn media_type(path: &std::path::Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("pdf") => "application/pdf",
+        Some("png") => "image/png",
+        _ => "image/jpeg",
+    }
+}
+
+fn confirm(desk: &Desk, json: bool, a: ConfirmArgs) -> Result<(), Failure> {
+    use zkdesk::desk::counter::ConfirmRequest;
     use zkdesk::idcard::reader;
-    use zkdesk::photo;
     let spec = reader::ReaderSpec::parse(&a.reader).map_err(|d| usage("读卡器设置无效", d))?;
-    let known = ["card_expired", "name_mismatch", "supervisor_override", "paper_prior_education"];
-    if let Some(bad) = a.overrides.iter().find(|o| !known.contains(&o.as_str())) {
-        return Err(usage("未知的授权项", format!("unknown override {bad:?}; use one of {known:?}")));
+    if !(a.timeout.is_finite() && a.timeout > 0.0 && a.timeout <= 3600.0) {
+        return Err(usage("超时须为 0 到 3600 秒之间的数", format!("bad timeout {}", a.timeout)));
     }
-    let password = secret("ZKDESK_PASSWORD", "受理员密码: ")?;
-    let staff = desk.login(&a.staff, &password, &now()).map_err(|e| refusal(json, "NOT_AUTHORIZED", &e.message))?;
-    let bytes = std::fs::read(&a.photo).map_err(|e| usage("无法读取照片文件", format!("cannot read {}: {e}", a.photo.display())))?;
-    let card = reader::read_one(&spec, std::time::Duration::from_secs_f64(a.timeout.max(0.1)))
-        .map_err(|e| DeskError::new(ErrorCode::NotFound, e.message, e.detail))?;
-    let mut session = CounterSession::new();
-    desk.counter_card(&mut session, card, CardSource::Chip, &now())?;
-    let made = photo::decode(&bytes)
-        .and_then(|img| photo::make(&img, &photo::Spec::default(), &mut photo::face::FaceDetector::new()))
-        .map_err(|e| refusal(json, "PHOTO_REJECTED", e.message()))?;
-    if session.registration().is_some() && session.open_refusals().iter().all(|r| r.override_flag.is_some()) {
-        desk.counter_photo(&mut session, made)?;
+    let overrides = a
+        .overrides
+        .iter()
+        .map(|o| Flag::parse(o).ok_or_else(|| usage("未知的授权项", format!("unknown override {o:?}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    if overrides.contains(&Flag::PaperPriorEducation) && a.attachment.is_none() {
+        return Err(usage("paper_prior_education 需要 --attachment 学历认证报告扫描件", "missing --attachment".into()));
     }
-    if a.overrides.iter().any(|o| o == "paper_prior_education") {
-        let path = a
-            .attachment
-            .as_ref()
-            .ok_or_else(|| usage("paper_prior_education 需要 --attachment 学历认证报告扫描件", "missing --attachment".into()))?;
-        let data = std::fs::read(path).map_err(|e| usage("无法读取学历认证报告", format!("cannot read {}: {e}", path.display())))?;
-        let media = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-            Some("pdf") => "application/pdf",
-            Some("png") => "image/png",
-            _ => "image/jpeg",
-        };
-        desk.counter_attach_report(&mut session, media, &data)?;
-    }
-    let supervised: Vec<&String> = a.overrides.iter().filter(|o| o.as_str() != "paper_prior_education").collect();
-    if !supervised.is_empty() {
-        let sup = a.supervisor.clone().ok_or_else(|| usage("授权需要 --supervisor 主管工号", "overrides need --supervisor".into()))?;
-        let sup_pw = secret("ZKDESK_SUPERVISOR_PASSWORD", "主管密码: ")?;
-        for flag in supervised {
-            // Only refusals that are open can be lifted; asking for another is harmless.
-            if session.open_refusals().iter().any(|r| r.override_flag.as_deref() == Some(flag.as_str())) {
-                desk.counter_override(&mut session, flag, &sup, &sup_pw, &now())
-                    .map_err(|e| refusal(json, "NOT_AUTHORIZED", &e.message))?;
-            }
+    let attachment = match &a.attachment {
+        Some(path) => {
+            let data = std::fs::read(path).map_err(|e| usage("无法读取学历认证报告", format!("cannot read {}: {e}", path.display())))?;
+            Some((media_type(path).to_string(), data))
         }
-    }
-    if let Some(r) = session.open_refusals().first() {
-        return Err(refusal(json, &r.code, &r.message));
-    }
-    let id = uuid::Uuid::now_v7().to_string();
-    let receipt = desk.counter_confirm(&mut session, &staff, &id, &now())?;
+        None => None,
+    };
+    let password = secret("ZKDESK_PASSWORD", "受理员密码: ")?;
+    let staff = desk.login(&a.staff, &password, &now()).map_err(|e| refusal(json, e))?;
+    let photo = std::fs::read(&a.photo).map_err(|e| usage("无法读取照片文件", format!("cannot read {}: {e}", a.photo.display())))?;
+    let supervisor = match (&a.supervisor, overrides.iter().any(|f| *f != Flag::PaperPriorEducation)) {
+        (Some(id), true) => Some((id.clone(), secret("ZKDESK_SUPERVISOR_PASSWORD", "主管密码: ")?)),
+        (None, true) => return Err(usage("授权需要 --supervisor 主管工号", "overrides need --supervisor".into())),
+        (_, false) => None,
+    };
+    let card = reader::read_one(&spec, std::time::Duration::from_secs_f64(a.timeout))
+        .map_err(|e| DeskError::new(ErrorCode::NotFound, e.message, e.detail))?;
+    let request = ConfirmRequest { card, photo, overrides, supervisor, attachment };
+    let receipt = desk.confirm_one(&staff, request, &uuid::Uuid::now_v7().to_string(), &now()).map_err(|e| refusal(json, e))?;
     let number = (receipt.admission_number != zkdesk::desk::counter::NUMBER_PENDING).then(|| receipt.admission_number.clone());
     let out = serde_json::json!({
         "confirmation_id": receipt.confirmation_id, "registration_id": receipt.registration_id,

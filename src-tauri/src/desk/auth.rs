@@ -44,9 +44,8 @@ fn password_matches(password: &str, phc: &str) -> bool {
 
 impl Desk {
     /// Checks a staff id and password. Success and failure are both written to the audit chain.
-    pub fn login(&mut self, staff_id: &str, password: &str, now: &Now) -> Result<Session, DeskError> {
-        let conn = self.store.conn();
-        let row = staff::get(conn, staff_id)?;
+    pub fn login(&self, staff_id: &str, password: &str, now: &Now) -> Result<Session, DeskError> {
+        let row = staff::get(self.store.conn(), staff_id)?;
         let at = rfc3339(now);
         let outcome = match &row {
             None => Err(DeskError::bad_credentials()),
@@ -56,22 +55,23 @@ impl Desk {
             }
             Some(r) => Ok(Session { staff_id: r.staff_id.clone(), name: r.name.clone(), role: r.role }),
         };
-        match &outcome {
+        // The counter and the event commit together: a failure is never counted without its trace.
+        self.store.write(|tx| match &outcome {
             Ok(_) => {
-                conn.execute("UPDATE staff SET failed_logins = 0 WHERE staff_id = ?1", [staff_id])?;
-                audit::record(conn, &at, staff_id, "login", &json!({}))?;
+                staff::reset_failed_logins(tx, staff_id)?;
+                audit::record(tx, &at, staff_id, "login", &json!({}))
             }
             Err(e) => {
-                conn.execute("UPDATE staff SET failed_logins = failed_logins + 1 WHERE staff_id = ?1", [staff_id])?;
-                audit::record(conn, &at, staff_id, "login_failed", &json!({ "reason": e.detail }))?;
+                staff::count_failed_login(tx, staff_id)?;
                 tracing::warn!(staff_id, reason = %e.detail, "login refused");
+                audit::record(tx, &at, staff_id, "login_failed", &json!({ "reason": e.detail }))
             }
-        }
+        })?;
         outcome
     }
 
-    pub fn logout(&mut self, session: &Session, now: &Now) -> Result<(), DeskError> {
-        audit::record(self.store.conn(), &rfc3339(now), &session.staff_id, "logout", &json!({}))?;
+    pub fn logout(&self, session: &Session, now: &Now) -> Result<(), DeskError> {
+        self.store.write(|tx| audit::record(tx, &rfc3339(now), &session.staff_id, "logout", &json!({})))?;
         Ok(())
     }
 
@@ -107,7 +107,7 @@ impl Desk {
 
     /// Checks another person's credentials for a one-off authorisation (e.g. a supervisor at the counter).
     pub fn verify_credentials(
-        &mut self,
+        &self,
         staff_id: &str,
         password: &str,
         need: Role,

@@ -1,28 +1,37 @@
 //! The counter: one session per candidate — card → match → photo → confirm → receipt — driven by
 //! reader events and staff actions, shared by the GUI and `zkctl confirm`. Time and ids come in.
+//! Invariant: every question the UI or `zkctl` asks about the session ("may a photo be taken?",
+//! "may we confirm?", "what stands in the way and what lifts it?") is answered by [`CounterSession::view`].
 
 use base64::Engine;
-use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::{rfc3339, Desk, Now, Session};
-use crate::api::{CounterView, Receipt};
+use crate::api::Receipt;
 use crate::domain::confirmation::*;
-use crate::domain::eligibility::{self, Assessment, Facts, LocalConfirmation, Refusal};
-use crate::domain::registration::Registration;
+use crate::domain::eligibility::{self, Assessment, Facts, Lift, LocalConfirmation, Refusal, RefusalCode};
+use crate::domain::registration::{Registration, RegistrationKind};
 use crate::domain::{DeskError, ErrorCode, Role};
 use crate::idcard::{gb11643, IdType, IdentityCard};
-use crate::photo::SpecPhoto;
+use crate::photo::{self, SpecPhoto};
 use crate::store::confirmations::{self, NumberSource, PhotoRow};
-use crate::store::{audit, blocks, registrations, settings, station};
+use crate::store::settings::{self, ClockOffsetMs, Reference};
+use crate::store::{audit, blacklist, blocks, registrations, station};
 
-/// Where the identity came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CardSource {
-    Chip,
-    /// Typed by staff (card unreadable, temporary card) or found by search; needs a supervisor.
-    Manual,
+pub use crate::domain::confirmation::CardSource;
+
+/// Where the counter is with the candidate in front of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Idle,
+    /// A refusal stands (some may be lifted; see the view's refusals).
+    Refused,
+    Matched,
+    PhotoTaken,
+    Confirmed,
 }
 
 /// One candidate at the counter.
@@ -31,7 +40,7 @@ pub struct CounterSession {
     card: Option<IdentityCard>,
     source: Option<CardSource>,
     assessment: Option<Assessment>,
-    flags: Vec<String>,
+    flags: Vec<Flag>,
     supervisor: Option<String>,
     photo: Option<SpecPhoto>,
     attachment: Option<Attachment>,
@@ -41,14 +50,39 @@ pub struct CounterSession {
     chip_photo: Option<Vec<u8>>,
 }
 
+/// The session as the counter screen and `zkctl confirm` see it.
+#[derive(Debug, Clone)]
+pub struct CounterView {
+    pub stage: Stage,
+    pub card: Option<IdentityCard>,
+    pub card_source: Option<CardSource>,
+    pub registration: Option<Registration>,
+    /// What still stands in the way (refusals not yet lifted), each with what lifts it.
+    pub refusals: Vec<Refusal>,
+    pub flags: Vec<Flag>,
+    pub photo: Option<SpecPhoto>,
+    pub receipt: Option<Receipt>,
+    pub notice: Option<String>,
+    pub chip_photo_jpeg: Option<Vec<u8>>,
+    /// A photo may be taken now: a registration matched and every open refusal can be lifted.
+    pub can_capture: bool,
+    pub can_confirm: bool,
+}
+
+impl CounterView {
+    /// Whether `flag` lifts one of the open refusals.
+    pub fn lifts(&self, flag: Flag) -> bool {
+        self.refusals.iter().any(|r| r.override_flag() == Some(flag))
+    }
+}
+
 /// The refusal for a photo whose checks failed (a supervisor may accept it).
 fn photo_refusal(p: &SpecPhoto) -> Option<Refusal> {
-    let failed: Vec<&str> = p.checks.iter().filter(|c| c.result == crate::photo::Outcome::Fail).map(|c| c.message.as_str()).collect();
+    let failed: Vec<&str> = p.checks.iter().filter(|c| c.result == photo::Outcome::Fail).map(|c| c.message.as_str()).collect();
     (!failed.is_empty()).then(|| Refusal {
-        code: "PHOTO_REJECTED".into(),
+        code: RefusalCode::PhotoRejected,
         message: format!("照片不合格：{}", failed.join("；")),
-        override_flag: Some(FLAG_SUPERVISOR_OVERRIDE.into()),
-        needs_supervisor: true,
+        lift: Some(Lift::Supervisor(Flag::SupervisorOverride)),
     })
 }
 
@@ -58,62 +92,51 @@ impl CounterSession {
     }
 
     /// Refusals still standing, including a failed photo.
-    pub fn open_refusals(&self) -> Vec<Refusal> {
+    fn open_refusals(&self) -> Vec<Refusal> {
         let mut v: Vec<Refusal> =
             self.assessment.as_ref().map(|a| a.open_refusals(&self.flags).into_iter().cloned().collect()).unwrap_or_default();
         if let Some(r) = self.photo.as_ref().and_then(photo_refusal) {
-            if !self.flags.iter().any(|f| f == FLAG_SUPERVISOR_OVERRIDE) {
+            if !self.flags.contains(&Flag::SupervisorOverride) {
                 v.push(r);
             }
         }
         v
     }
 
-    pub fn set_chip_photo(&mut self, jpeg: Vec<u8>) {
-        self.chip_photo = Some(jpeg);
-    }
-
-    /// A passing note for staff (shown once on the next view).
-    pub fn set_notice(&mut self, notice: String) {
-        self.notice = Some(notice);
-    }
-
-    pub fn registration(&self) -> Option<&Registration> {
+    fn registration(&self) -> Option<&Registration> {
         self.assessment.as_ref().and_then(|a| a.registration.as_ref())
-    }
-
-    pub fn can_confirm(&self) -> bool {
-        self.receipt.is_none() && self.registration().is_some() && self.photo.is_some() && self.open_refusals().is_empty()
     }
 
     pub fn view(&self) -> CounterView {
         let refusals = self.open_refusals();
+        let liftable = refusals.iter().all(|r| r.lift.is_some());
+        let matched = self.receipt.is_none() && self.registration().is_some();
         let stage = if self.receipt.is_some() {
-            "confirmed"
+            Stage::Confirmed
         } else if self.card.is_none() {
-            "idle"
-        } else if self.registration().is_none() || refusals.iter().any(|r| r.override_flag.is_none()) {
-            "refused"
+            Stage::Idle
+        } else if !matched || !liftable {
+            Stage::Refused
         } else if self.photo.is_some() {
-            "photo_taken"
+            Stage::PhotoTaken
         } else if refusals.is_empty() {
-            "matched"
+            Stage::Matched
         } else {
-            "refused"
+            Stage::Refused
         };
         CounterView {
-            stage: stage.into(),
+            stage,
             card: self.card.clone(),
-            card_source: self.source.map(|s| if s == CardSource::Chip { "chip".into() } else { "manual".into() }),
+            card_source: self.source,
             registration: self.registration().cloned(),
+            can_capture: matched && liftable,
+            can_confirm: matched && self.photo.is_some() && refusals.is_empty(),
             refusals,
             flags: self.flags.clone(),
             photo: self.photo.clone(),
-            photo_jpeg_base64: self.photo.as_ref().map(|p| base64::engine::general_purpose::STANDARD.encode(&p.jpeg)),
             receipt: self.receipt.clone(),
             notice: self.notice.clone(),
-            chip_photo_jpeg_base64: self.chip_photo.as_ref().map(|j| base64::engine::general_purpose::STANDARD.encode(j)),
-            can_confirm: self.can_confirm(),
+            chip_photo_jpeg: self.chip_photo.clone(),
         }
     }
 
@@ -126,16 +149,27 @@ impl CounterSession {
         }
         Ok(())
     }
+
+    /// A passing note for staff (shown once on the next view).
+    pub fn set_notice(&mut self, notice: String) {
+        self.notice = Some(notice);
+    }
+
+    fn add_flag(&mut self, f: Flag) {
+        if !self.flags.contains(&f) {
+            self.flags.push(f);
+        }
+    }
 }
 
 fn refused(r: &Refusal) -> DeskError {
-    DeskError::new(ErrorCode::Refused, r.message.clone(), format!("refused: {}", r.code))
+    DeskError::refused(r.code, r.message.clone())
 }
 
 /// The candidate's chip identity as the province's `card` block.
 fn card_block(card: &IdentityCard, source: CardSource) -> CardBlock {
     CardBlock {
-        source: if source == CardSource::Chip { "chip".into() } else { "manual".into() },
+        source,
         id_type: card.id_type.api_name().into(),
         id_number: card.id_number.clone(),
         name: card.name.clone(),
@@ -154,8 +188,7 @@ impl Desk {
     fn county_namer(&self) -> impl Fn(&str) -> String + '_ {
         move |code: &str| {
             // From the province's reference data when present.
-            let reference: Option<serde_json::Value> =
-                settings::get(self.store.conn(), "reference").ok().flatten().and_then(|r| serde_json::from_str(&r).ok());
+            let reference = settings::get::<Reference>(self.store.conn()).ok().flatten();
             reference
                 .and_then(|r| {
                     r["regions"]
@@ -178,20 +211,11 @@ impl Desk {
 
     fn local_confirmation(&self, id_number: &str) -> Result<Option<LocalConfirmation>, DeskError> {
         let c = self.store.conn();
-        let row: Option<(String, String)> = c
-            .query_row(
-                "SELECT c.registration_id, c.confirmed_at FROM confirmation c JOIN registration r ON r.registration_id = c.registration_id
-                 WHERE r.id_number = ?1 AND c.state IN ('pending', 'accepted') ORDER BY c.confirmed_at DESC LIMIT 1",
-                [id_number],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let office = station::get(c)?.map(|s| s.office_name).unwrap_or_else(|| "本站".into());
-        Ok(row.map(|(registration_id, confirmed_at)| LocalConfirmation { registration_id, confirmed_at, station: office.clone() }))
-    }
-
-    fn blacklist_reason(&self, id_number: &str) -> Result<Option<String>, DeskError> {
-        Ok(self.store.conn().query_row("SELECT reason FROM blacklist WHERE id_number = ?1", [id_number], |r| r.get(0)).optional()?)
+        let Some((registration_id, confirmed_at)) = confirmations::live_for_id_number(c, id_number)? else {
+            return Ok(None);
+        };
+        let station = station::get(c)?.map(|s| s.office_name).unwrap_or_else(|| "本站".into());
+        Ok(Some(LocalConfirmation { registration_id, confirmed_at, station }))
     }
 
     /// Runs the eligibility rules for a card against the cache (≤ 50 ms at a million rows: one indexed lookup).
@@ -199,7 +223,7 @@ impl Desk {
         let c = self.store.conn();
         let regs = registrations::by_id_number(c, &card.id_number)?;
         let county = station::get(c)?.map(|s| s.county_code).unwrap_or_default();
-        let black = self.blacklist_reason(&card.id_number)?;
+        let black = blacklist::reason(c, &card.id_number)?;
         let here = self.local_confirmation(&card.id_number)?;
         let namer = self.county_namer();
         Ok(eligibility::assess(&Facts {
@@ -213,106 +237,130 @@ impl Desk {
         }))
     }
 
-    /// A card arrived from the reader (or manual entry, already authorised).
-    pub fn counter_card(&self, s: &mut CounterSession, card: IdentityCard, source: CardSource, now: &Now) -> Result<(), DeskError> {
+    /// A card arrived from the reader (or manual entry, already authorised), at `staff`'s counter.
+    /// With a vendor WLT decoder configured, the chip photo is decoded for the screen.
+    pub fn counter_card(
+        &self,
+        s: &mut CounterSession,
+        staff: &Session,
+        card: IdentityCard,
+        source: CardSource,
+        now: &Now,
+    ) -> Result<(), DeskError> {
         if s.receipt.is_none() && s.card.as_ref().is_some_and(|c| c.id_number == card.id_number) && source == CardSource::Chip {
             s.notice = Some("同一考生重复刷卡，已保留当前进度".into());
             return Ok(());
         }
         let assessment = self.assess_card(&card, now.date_naive())?;
         let refusal_codes: Vec<&str> = assessment.refusals.iter().map(|r| r.code.as_str()).collect();
-        audit::record(
-            self.store.conn(),
-            &rfc3339(now),
-            "counter",
-            if assessment.refusals.is_empty() { "card_matched" } else { "card_refused" },
-            &json!({"id_number": gb11643::mask(&card.id_number), "registration_id": assessment.registration.as_ref().map(|r| &r.registration_id), "refusals": refusal_codes}),
-        )?;
-        let manual = source == CardSource::Manual;
-        *s = CounterSession { card: Some(card), source: Some(source), assessment: Some(assessment), ..Default::default() };
-        if manual {
-            s.flags.push(FLAG_MANUAL_ENTRY.into());
+        let detail = json!({"id_number": gb11643::mask(&card.id_number), "registration_id": assessment.registration.as_ref().map(|r| &r.registration_id), "refusals": refusal_codes});
+        let kind = if assessment.refusals.is_empty() { "card_matched" } else { "card_refused" };
+        self.store.write(|tx| audit::record(tx, &rfc3339(now), &staff.staff_id, kind, &detail))?;
+        let chip_photo = self.chip_photo(&card);
+        *s = CounterSession { card: Some(card), source: Some(source), assessment: Some(assessment), chip_photo, ..Default::default() };
+        if source == CardSource::Manual {
+            s.add_flag(Flag::ManualEntry);
         }
         Ok(())
+    }
+
+    /// The chip photo as JPEG, when a decoder is configured and the card carries one.
+    fn chip_photo(&self, card: &IdentityCard) -> Option<Vec<u8>> {
+        let (decoder, b64) = (self.wlt.as_ref()?, card.photo_wlt_base64.as_ref()?);
+        let wlt = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
+        match decoder.decode(&wlt) {
+            Ok(img) => Some(crate::camera::preview::jpeg_of(&img)),
+            Err(e) => {
+                tracing::warn!("chip photo: {e}");
+                None
+            }
+        }
     }
 
     /// Staff typed an id number (card unreadable, temporary card) or picked a search result;
     /// a supervisor authorises with their own credentials.
     pub fn counter_manual(
-        &mut self,
+        &self,
         s: &mut CounterSession,
+        staff: &Session,
         id_number: &str,
         supervisor_id: &str,
         supervisor_password: &str,
         now: &Now,
     ) -> Result<(), DeskError> {
-        let id = gb11643::normalise(id_number).map_err(|e| DeskError::invalid(e.message(), e.to_string()))?;
+        let id = gb11643::normalise(id_number)?;
         let sup = self.verify_credentials(supervisor_id, supervisor_password, Role::Supervisor, "manual entry", now)?;
         let regs = registrations::by_id_number(self.store.conn(), &id)?;
-        let reg = regs.first();
-        let card = IdentityCard {
-            id_type: IdType::Resident,
-            name: reg.map(|r| r.name.clone()).unwrap_or_default(),
-            english_name: None,
-            gender: reg.map(|r| r.gender.clone()).unwrap_or_else(|| "0".into()),
-            nation: None,
-            nationality: None,
-            birth_date: gb11643::birth_date(&id).map(|d| d.format("%Y-%m-%d").to_string()),
-            address: None,
-            id_number: id.clone(),
-            authority: None,
-            valid_from: None,
-            valid_to: None,
-            pass_number: None,
-            issue_count: None,
-            card_uid: None,
-            photo_wlt_base64: None,
-            id_number_valid: true,
-        };
-        audit::record(
-            self.store.conn(),
-            &rfc3339(now),
-            &sup.staff_id,
-            "manual_entry_authorised",
-            &json!({"id_number": gb11643::mask(&id)}),
-        )?;
-        self.counter_card(s, card, CardSource::Manual, now)?;
+        let card = manual_card(&id, regs.first());
+        let detail = json!({"id_number": gb11643::mask(&id)});
+        self.store.write(|tx| audit::record(tx, &rfc3339(now), &sup.staff_id, "manual_entry_authorised", &detail))?;
+        self.counter_card(s, staff, card, CardSource::Manual, now)?;
         s.supervisor = Some(sup.staff_id);
         Ok(())
     }
 
-    /// A captured, checked photo.
-    pub fn counter_photo(&self, s: &mut CounterSession, photo: SpecPhoto) -> Result<(), DeskError> {
-        s.require_card()?;
-        if s.registration().is_none() {
-            return Err(DeskError::invalid("没有可确认的报名信息，不能拍照", "photo without a matched registration"));
+    /// Manual entry of a search hit, by its registration id.
+    pub fn counter_manual_registration(
+        &self,
+        s: &mut CounterSession,
+        staff: &Session,
+        registration_id: &str,
+        supervisor_id: &str,
+        supervisor_password: &str,
+        now: &Now,
+    ) -> Result<(), DeskError> {
+        let reg = registrations::get(self.store.conn(), registration_id)?
+            .ok_or_else(|| DeskError::new(ErrorCode::NotFound, "未找到该报名信息", format!("no registration {registration_id}")))?;
+        self.counter_manual(s, staff, &reg.id_number, supervisor_id, supervisor_password, now)
+    }
+
+    /// A captured frame (the GUI) or a photo file (`zkctl confirm`) through the photo pipeline.
+    /// A photo whose checks fail is kept and shown; it stands as a refusal a supervisor may lift.
+    pub fn counter_capture(&self, s: &mut CounterSession, image: &image::DynamicImage) -> Result<(), DeskError> {
+        if !s.view().can_capture {
+            return Err(DeskError::invalid("没有可确认的报名信息，不能拍照", "capture while the session cannot take a photo"));
         }
-        s.photo = Some(photo);
+        // The detector is not Send (rustface), so each capture loads its own (~30 ms, embedded model).
+        let made = photo::make(image, &photo::Spec::default(), &mut photo::face::FaceDetector::new())?;
+        self.counter_photo(s, made)
+    }
+
+    /// A photo already through the pipeline (a failed check stands as a refusal).
+    pub fn counter_photo(&self, s: &mut CounterSession, made: SpecPhoto) -> Result<(), DeskError> {
+        s.require_card()?;
+        if !s.view().can_capture {
+            return Err(DeskError::invalid("没有可确认的报名信息，不能拍照", "photo while the session cannot take one"));
+        }
+        s.photo = Some(made);
         s.notice = None;
         Ok(())
     }
 
+    /// [`Desk::counter_capture`] from encoded bytes (JPEG, PNG, BMP).
+    pub fn counter_capture_bytes(&self, s: &mut CounterSession, bytes: &[u8]) -> Result<(), DeskError> {
+        let image = photo::decode(bytes)?;
+        self.counter_capture(s, &image)
+    }
+
     /// A supervisor lifts a refusal that allows it (card expired, name mismatch, failed photo).
     pub fn counter_override(
-        &mut self,
+        &self,
         s: &mut CounterSession,
-        flag: &str,
+        flag: Flag,
         supervisor_id: &str,
         password: &str,
         now: &Now,
     ) -> Result<(), DeskError> {
         s.require_card()?;
         let open = s.open_refusals();
-        let Some(r) = open.iter().find(|r| r.override_flag.as_deref() == Some(flag) && r.needs_supervisor) else {
-            return Err(DeskError::invalid("当前没有可由主管授权解除的限制", format!("no open refusal lifted by {flag}")));
+        let Some(r) = open.iter().find(|r| r.lift == Some(Lift::Supervisor(flag))) else {
+            return Err(DeskError::invalid("当前没有可由主管授权解除的限制", format!("no open refusal lifted by {}", flag.as_str())));
         };
         let sup = self.verify_credentials(supervisor_id, password, Role::Supervisor, "counter override", now)?;
-        audit::record(self.store.conn(), &rfc3339(now), &sup.staff_id, "override_granted", &json!({"flag": flag, "refusal": r.code}))?;
-        for f in [flag, FLAG_SUPERVISOR_OVERRIDE] {
-            if !s.flags.iter().any(|x| x == f) {
-                s.flags.push(f.into());
-            }
-        }
+        let detail = json!({"flag": flag, "refusal": r.code});
+        self.store.write(|tx| audit::record(tx, &rfc3339(now), &sup.staff_id, "override_granted", &detail))?;
+        s.add_flag(flag);
+        s.add_flag(Flag::SupervisorOverride);
         s.supervisor = Some(sup.staff_id);
         Ok(())
     }
@@ -332,16 +380,14 @@ impl Desk {
             content_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
             sha256: hex::encode(Sha256::digest(bytes)),
         });
-        if !s.flags.iter().any(|f| f == FLAG_PAPER_PRIOR_EDUCATION) {
-            s.flags.push(FLAG_PAPER_PRIOR_EDUCATION.into());
-        }
+        s.add_flag(Flag::PaperPriorEducation);
         Ok(())
     }
 
     /// Writes the confirmation, photo, audit event and outbox row in one transaction; a `new`
     /// candidate takes the next number of a leased block in that same transaction.
     pub fn counter_confirm(
-        &mut self,
+        &self,
         s: &mut CounterSession,
         staff: &Session,
         confirmation_id: &str,
@@ -357,74 +403,122 @@ impl Desk {
         };
         let st = station::get(self.store.conn())?
             .ok_or_else(|| DeskError::new(ErrorCode::NotEnrolled, "本工作站尚未登记到省平台，不能确认", "station not enrolled"))?;
-        let offset: i64 = settings::get(self.store.conn(), "clock_offset_ms")?.and_then(|v| v.parse().ok()).unwrap_or(0);
+        let offset = settings::get::<ClockOffsetMs>(self.store.conn())?.unwrap_or(0);
         let at = rfc3339(now);
         let sha = hex::encode(Sha256::digest(&photo.jpeg));
         let checks_json = serde_json::to_string(&photo.checks).expect("checks serialize");
-        let tx = self.store.conn_mut().transaction()?;
-        let (number, source) = if reg.kind == "enrolled" {
-            (reg.admission_number.clone(), NumberSource::Enrolled)
-        } else {
-            match blocks::take_number(&tx, now)? {
-                Some(n) => (Some(n), NumberSource::Block),
-                None => (None, NumberSource::Province),
-            }
-        };
-        let item = ConfirmationItem {
-            confirmation_id: confirmation_id.into(),
-            registration_id: reg.registration_id.clone(),
-            registration_version: reg.version,
-            station_id: st.station_id.clone(),
-            staff_id: staff.staff_id.clone(),
-            supervisor_id: s.supervisor.clone(),
-            confirmed_at: at.clone(),
-            clock_offset_ms: offset,
-            card: card_block(&card, s.source.unwrap_or(CardSource::Chip)),
-            photo: PhotoBlock {
-                jpeg_base64: base64::engine::general_purpose::STANDARD.encode(&photo.jpeg),
-                sha256: sha.clone(),
-                width: photo.width,
-                height: photo.height,
-                dpi: photo.dpi as u32,
-            },
-            checks: Checks { face_count: photo.face_count, background: photo.background.clone(), face_match_score: None },
-            admission_number: number.clone(),
-            flags: s.flags.clone(),
-            attachments: s.attachment.clone().into_iter().collect(),
-        };
-        confirmations::record(
-            &tx,
-            &item,
-            &PhotoRow {
+        self.store.write(|tx| {
+            let (number, source) = if reg.kind == RegistrationKind::Enrolled {
+                (reg.admission_number.clone(), NumberSource::Enrolled)
+            } else {
+                match blocks::take_number(tx, now)? {
+                    Some(n) => (Some(n), NumberSource::Block),
+                    None => (None, NumberSource::Province),
+                }
+            };
+            let item = ConfirmationItem {
+                confirmation_id: confirmation_id.into(),
+                registration_id: reg.registration_id.clone(),
+                registration_version: reg.version,
+                station_id: st.station_id.clone(),
+                staff_id: staff.staff_id.clone(),
+                supervisor_id: s.supervisor.clone(),
+                confirmed_at: at.clone(),
+                clock_offset_ms: offset,
+                card: card_block(&card, s.source.unwrap_or(CardSource::Chip)),
+                photo: PhotoBlock {
+                    jpeg_base64: base64::engine::general_purpose::STANDARD.encode(&photo.jpeg),
+                    sha256: sha.clone(),
+                    width: photo.width,
+                    height: photo.height,
+                    dpi: photo.dpi as u32,
+                },
+                checks: Checks { face_count: photo.face_count, background: photo.background.clone(), face_match_score: None },
+                admission_number: number.clone(),
+                flags: s.flags.clone(),
+                attachments: s.attachment.clone().into_iter().collect(),
+            };
+            let photo_row = PhotoRow {
                 jpeg: &photo.jpeg,
                 sha256: &sha,
                 width: photo.width,
                 height: photo.height,
                 dpi: photo.dpi as u32,
                 checks_json: &checks_json,
-            },
-            source,
-        )?;
-        audit::record(
-            &tx,
-            &at,
-            &staff.staff_id,
-            "confirmed",
-            &json!({"confirmation_id": confirmation_id, "registration_id": reg.registration_id, "admission_number": number, "flags": s.flags, "supervisor": s.supervisor}),
-        )?;
-        tx.commit()?;
+            };
+            confirmations::record(tx, &item, &photo_row, source)?;
+            let detail = json!({"confirmation_id": confirmation_id, "registration_id": reg.registration_id, "admission_number": number, "flags": s.flags, "supervisor": s.supervisor});
+            audit::record(tx, &at, &staff.staff_id, "confirmed", &detail)
+        })?;
         let receipt = self.receipt(confirmation_id)?;
         s.receipt = Some(receipt.clone());
         Ok(receipt)
     }
 }
 
-/// 新生 / 在籍
-pub fn kind_label(kind: &str) -> &'static str {
-    if kind == "enrolled" {
-        "在籍"
-    } else {
-        "新生"
+/// One candidate from start to end without a screen (`zkctl confirm`).
+pub struct ConfirmRequest {
+    pub card: IdentityCard,
+    /// The photo file's bytes (JPEG, PNG or BMP).
+    pub photo: Vec<u8>,
+    /// Refusals the caller asks to lift; each is applied only if it lifts an open refusal.
+    pub overrides: Vec<Flag>,
+    /// The supervisor's id and password, for overrides that need one.
+    pub supervisor: Option<(String, String)>,
+    /// The scanned 学历认证报告: media type and bytes.
+    pub attachment: Option<(String, Vec<u8>)>,
+}
+
+impl Desk {
+    /// Runs the counter session for one candidate: card, photo, the overrides asked for, confirm.
+    /// A refusal that still stands comes back as a `Refused` error naming its code.
+    pub fn confirm_one(&self, staff: &Session, req: ConfirmRequest, confirmation_id: &str, now: &Now) -> Result<Receipt, DeskError> {
+        let mut s = CounterSession::new();
+        self.counter_card(&mut s, staff, req.card, CardSource::Chip, now)?;
+        if s.view().can_capture {
+            self.counter_capture_bytes(&mut s, &req.photo)?;
+        }
+        if let Some((media_type, bytes)) = &req.attachment {
+            if req.overrides.contains(&Flag::PaperPriorEducation) {
+                self.counter_attach_report(&mut s, media_type, bytes)?;
+            }
+        }
+        for flag in req.overrides.iter().copied().filter(|f| *f != Flag::PaperPriorEducation) {
+            // Asking to lift a refusal that is not there is harmless.
+            if s.view().lifts(flag) {
+                let (id, password) = req.supervisor.as_ref().ok_or_else(|| {
+                    DeskError::new(ErrorCode::NotAuthorized, "此授权需要主管工号和密码", "override without supervisor credentials")
+                })?;
+                self.counter_override(&mut s, flag, id, password, now)?;
+            }
+        }
+        if let Some(r) = s.view().refusals.first() {
+            return Err(refused(r));
+        }
+        self.counter_confirm(&mut s, staff, confirmation_id, now)
+    }
+}
+
+/// The identity of a typed id number: what the registration says, the rest left empty.
+fn manual_card(id: &str, reg: Option<&Registration>) -> IdentityCard {
+    IdentityCard {
+        id_type: IdType::Resident,
+        name: reg.map(|r| r.name.clone()).unwrap_or_default(),
+        english_name: None,
+        gender: reg.map(|r| r.gender.clone()).unwrap_or_else(|| "0".into()),
+        nation: None,
+        nationality: None,
+        birth_date: gb11643::birth_date(id).map(|d| d.format("%Y-%m-%d").to_string()),
+        address: None,
+        id_number: id.to_string(),
+        authority: None,
+        valid_from: None,
+        valid_to: None,
+        pass_number: None,
+        issue_count: None,
+        card_uid: None,
+        photo_wlt_base64: None,
+        id_number_valid: true,
     }
 }
 
@@ -434,37 +528,28 @@ impl Desk {
     /// The receipt of a stored confirmation (for printing now and reprinting later).
     pub fn receipt(&self, confirmation_id: &str) -> Result<Receipt, DeskError> {
         let c = self.store.conn();
-        type Row = (String, String, String, Option<String>, String, String, String, Vec<u8>);
-        let row: Option<Row> = c
-            .query_row(
-                "SELECT c.registration_id, c.confirmed_at, c.staff_id, c.admission_number, c.flags, c.state, COALESCE(s.name, c.staff_id), p.jpeg
-                 FROM confirmation c JOIN photo p ON p.photo_id = c.photo_id LEFT JOIN staff s ON s.staff_id = c.staff_id WHERE c.confirmation_id = ?1",
-                [confirmation_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
-            )
-            .optional()?;
-        let Some((reg_id, at, staff_id, number, flags, state, staff_name, jpeg)) = row else {
+        let Some((rec, jpeg)) = confirmations::get_with_photo(c, confirmation_id)? else {
             return Err(DeskError::new(ErrorCode::NotFound, "未找到该确认记录", format!("no confirmation {confirmation_id}")));
         };
-        let reg = registrations::get(c, &reg_id)?
-            .ok_or_else(|| DeskError::storage(format!("registration {reg_id} missing for {confirmation_id}")))?;
+        let reg = registrations::get(c, &rec.registration_id)?
+            .ok_or_else(|| DeskError::storage(format!("registration {} missing for {confirmation_id}", rec.registration_id)))?;
         let st = station::get(c)?;
         Ok(Receipt {
             confirmation_id: confirmation_id.into(),
-            registration_id: reg_id,
+            registration_id: rec.registration_id,
             name: reg.name.clone(),
             id_number_masked: gb11643::mask(&reg.id_number),
             major: format!("{}（{}）", reg.major.name, reg.major.code),
             level: reg.major.level.clone(),
-            kind: kind_label(&reg.kind).into(),
-            admission_number: number.unwrap_or_else(|| NUMBER_PENDING.into()),
-            confirmed_at: at,
+            kind: reg.kind.label().into(),
+            admission_number: rec.admission_number.unwrap_or_else(|| NUMBER_PENDING.into()),
+            confirmed_at: rec.confirmed_at,
             station_id: st.as_ref().map(|s| s.station_id.clone()).unwrap_or_default(),
             office_name: st.map(|s| s.office_name).unwrap_or_default(),
-            staff: format!("{staff_name}（{staff_id}）"),
+            staff: format!("{}（{}）", rec.staff_name, rec.staff_id),
             photo_jpeg_base64: base64::engine::general_purpose::STANDARD.encode(jpeg),
-            flags: serde_json::from_str(&flags).unwrap_or_default(),
-            state,
+            flags: crate::api::flags(&rec.flags),
+            state: rec.state.into(),
         })
     }
 }

@@ -5,17 +5,20 @@
 
 mod auth;
 pub mod counter;
+mod devices;
 mod records;
-
-pub use records::demo_card;
 mod staff;
 mod station;
 mod status;
+
+pub use devices::{DeviceChoice, DEFAULT_CAMERA, DEFAULT_READER};
+pub use records::demo_card;
 
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
 
+use crate::domain::eligibility::RefusalCode;
 use crate::domain::DeskError;
 use crate::store::Store;
 
@@ -26,27 +29,40 @@ pub type Now = DateTime<FixedOffset>;
 
 pub struct Desk {
     store: Store,
+    /// The vendor WLT decoder (chip photos), when one is configured.
+    wlt: Option<crate::idcard::wlt::WltDecoder>,
 }
 
 impl Desk {
     pub fn open(data_dir: &Path) -> Result<Self, DeskError> {
-        Ok(Self { store: Store::open(data_dir)? })
+        Ok(Self::from_store(Store::open(data_dir)?))
     }
 
     pub fn from_store(store: Store) -> Self {
-        Self { store }
+        Self { store, wlt: crate::idcard::wlt::WltDecoder::from_env() }
     }
 
     pub fn store(&self) -> &Store {
         &self.store
-    }
-
-    pub fn store_mut(&mut self) -> &mut Store {
-        &mut self.store
     }
 }
 
 /// RFC 3339 with offset, as the province wants every time.
 pub fn rfc3339(now: &Now) -> String {
     now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+impl From<crate::idcard::gb11643::IdNumberError> for DeskError {
+    fn from(e: crate::idcard::gb11643::IdNumberError) -> Self {
+        DeskError::invalid(e.message(), e.to_string())
+    }
+}
+
+/// A photo that cannot be made at all (undecodable, no face to crop) refuses the candidate's photo.
+impl From<crate::photo::PhotoError> for DeskError {
+    fn from(e: crate::photo::PhotoError) -> Self {
+        let mut d = DeskError::refused(RefusalCode::PhotoRejected, e.message());
+        d.detail = format!("photo rejected: {e}");
+        d
+    }
 }

@@ -1,38 +1,32 @@
 //! Looking things up: registrations by id number, search by the last six digits or the name,
 //! today's confirmations; plus in-person password resets and the blacklist.
 
-use rusqlite::params;
 use serde_json::json;
 
 use super::{rfc3339, Actor, Desk, Now, Session};
 use crate::api::{ConfirmationRow, LookupItem, ResetSlip};
+use crate::domain::confirmation::{CardSource, LocalStatus};
 use crate::domain::registration::Registration;
 use crate::domain::{DeskError, ErrorCode, Role};
 use crate::idcard::gb11643;
 use crate::store::outbox::{self, Kind};
-use crate::store::{audit, registrations, station};
+use crate::store::registrations::DemoPick;
+use crate::store::{audit, blacklist, confirmations, registrations, station};
+
+/// At most this many search hits are shown.
+const SEARCH_LIMIT: i64 = 50;
 
 impl Desk {
-    fn local_status(&self, registration_id: &str) -> Result<String, DeskError> {
-        use rusqlite::OptionalExtension;
-        let s: Option<String> = self
-            .store
-            .conn()
-            .query_row(
-                "SELECT state FROM confirmation WHERE registration_id = ?1 ORDER BY confirmed_at DESC LIMIT 1",
-                [registration_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(s.unwrap_or_else(|| "none".into()))
+    fn local_status(&self, registration_id: &str) -> Result<LocalStatus, DeskError> {
+        Ok(confirmations::latest_state(self.store.conn(), registration_id)?.into())
     }
 
     /// Registrations for an id number (15 or 18 digits), with what this station did.
     pub fn lookup(&self, id_number: &str) -> Result<Vec<LookupItem>, DeskError> {
-        let id = gb11643::normalise(id_number).map_err(|e| DeskError::invalid(e.message(), e.to_string()))?;
+        let id = gb11643::normalise(id_number)?;
         registrations::by_id_number(self.store.conn(), &id)?
             .into_iter()
-            .map(|r| Ok(LookupItem { local_status: self.local_status(&r.registration_id)?, registration: r }))
+            .map(|r| Ok(LookupItem { local_status: self.local_status(&r.registration_id)?.into(), registration: (&r).into() }))
             .collect()
     }
 
@@ -45,53 +39,41 @@ impl Desk {
         }
         let c = self.store.conn();
         let by_tail = q.len() == 6 && q.chars().all(|ch| ch.is_ascii_digit() || ch == 'X' || ch == 'x');
-        let mut stmt = if by_tail {
-            c.prepare("SELECT body FROM registration WHERE substr(id_number, 13) = upper(?1) LIMIT 50")?
-        } else {
-            c.prepare("SELECT body FROM registration WHERE name = ?1 LIMIT 50")?
-        };
-        let rows: Vec<Registration> =
-            stmt.query_map([q], |r| r.get::<_, String>(0))?.filter_map(|b| b.ok().and_then(|b| serde_json::from_str(&b).ok())).collect();
-        audit::record(
-            c,
-            &rfc3339(now),
-            &session.staff_id,
-            "search",
-            &json!({"by": if by_tail { "id_tail" } else { "name" }, "hits": rows.len()}),
-        )?;
+        let rows = if by_tail { registrations::by_id_tail(c, q, SEARCH_LIMIT)? } else { registrations::by_name(c, q, SEARCH_LIMIT)? };
+        let detail = json!({"by": if by_tail { "id_tail" } else { "name" }, "hits": rows.len()});
+        self.store.write(|tx| audit::record(tx, &rfc3339(now), &session.staff_id, "search", &detail))?;
         Ok(rows)
     }
 
     /// Confirmations made on `day` (YYYY-MM-DD, the station's local date).
-    pub fn confirmations_on(&self, day: &str) -> Result<Vec<ConfirmationRow>, DeskError> {
+    pub fn confirmations_on(&self, session: &Session, day: &str) -> Result<Vec<ConfirmationRow>, DeskError> {
+        self.authorize(session, Role::Counter, "confirmations of the day")?;
         let c = self.store.conn();
-        let mut stmt = c.prepare(
-            "SELECT c.confirmation_id, c.registration_id, r.name, r.id_number, c.admission_number, c.confirmed_at, c.staff_id, c.flags, c.state, c.reject_reason
-             FROM confirmation c JOIN registration r ON r.registration_id = c.registration_id WHERE substr(c.confirmed_at, 1, 10) = ?1 ORDER BY c.confirmed_at DESC",
-        )?;
-        let rows = stmt.query_map([day], |r| {
-            Ok(ConfirmationRow {
-                confirmation_id: r.get(0)?,
-                registration_id: r.get(1)?,
-                name: r.get(2)?,
-                id_number_masked: gb11643::mask(&r.get::<_, String>(3)?),
-                admission_number: r.get(4)?,
-                confirmed_at: r.get(5)?,
-                staff_id: r.get(6)?,
-                flags: serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default(),
-                state: r.get(8)?,
-                reject_reason: r.get(9)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut out = Vec::new();
+        for rec in confirmations::on_day(c, day)? {
+            let reg = registrations::get(c, &rec.registration_id)?;
+            out.push(ConfirmationRow {
+                name: reg.as_ref().map(|r| r.name.clone()).unwrap_or_default(),
+                id_number_masked: reg.as_ref().map(|r| gb11643::mask(&r.id_number)).unwrap_or_default(),
+                confirmation_id: rec.confirmation_id,
+                registration_id: rec.registration_id,
+                admission_number: rec.admission_number,
+                confirmed_at: rec.confirmed_at,
+                staff_id: rec.staff_id,
+                flags: crate::api::flags(&rec.flags),
+                state: rec.state.into(),
+                reject_reason: rec.reject_reason,
+            });
+        }
+        Ok(out)
     }
 
     /// An in-person password reset for the candidate whose card was read (any registration state).
     pub fn password_reset(
-        &mut self,
+        &self,
         session: &Session,
         id_number: &str,
-        verified_by_chip: bool,
+        verified_by: CardSource,
         request_id: &str,
         now: &Now,
     ) -> Result<ResetSlip, DeskError> {
@@ -105,18 +87,13 @@ impl Desk {
         let at = rfc3339(now);
         let item = json!({
             "request_id": request_id, "registration_id": reg.registration_id, "id_number": reg.id_number, "name": reg.name,
-            "verified_by": if verified_by_chip { "chip" } else { "manual" }, "staff_id": staff.staff_id, "requested_at": at,
+            "verified_by": verified_by, "staff_id": staff.staff_id, "requested_at": at,
         });
-        let tx = self.store.conn_mut().transaction()?;
-        outbox::push(&tx, Kind::PasswordReset, request_id, &item, &at)?;
-        audit::record(
-            &tx,
-            &at,
-            &staff.staff_id,
-            "password_reset",
-            &json!({"request_id": request_id, "registration_id": reg.registration_id}),
-        )?;
-        tx.commit()?;
+        let detail = json!({"request_id": request_id, "registration_id": reg.registration_id});
+        self.store.write(|tx| {
+            outbox::push(tx, Kind::PasswordReset, request_id, &item, &at)?;
+            audit::record(tx, &at, &staff.staff_id, "password_reset", &detail)
+        })?;
         Ok(ResetSlip {
             request_id: request_id.into(),
             name: reg.name.clone(),
@@ -129,31 +106,33 @@ impl Desk {
     }
 
     /// Bars an id number from confirmation (supervisors only).
-    pub fn blacklist_add(&mut self, actor: &Actor, id_number: &str, reason: &str, now: &Now) -> Result<(), DeskError> {
+    pub fn blacklist_add(&self, actor: &Actor, id_number: &str, reason: &str, now: &Now) -> Result<(), DeskError> {
         self.authorize_admin(actor, "blacklist add")?;
-        let id = gb11643::normalise(id_number).map_err(|e| DeskError::invalid(e.message(), e.to_string()))?;
-        if reason.trim().is_empty() {
+        let id = gb11643::normalise(id_number)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
             return Err(DeskError::invalid("请填写列入禁止名单的原因", "empty blacklist reason"));
         }
         let at = rfc3339(now);
-        let tx = self.store.conn_mut().transaction()?;
-        tx.execute(
-            "INSERT INTO blacklist (id_number, reason, added_by, added_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id_number) DO UPDATE SET reason = excluded.reason",
-            params![id, reason.trim(), actor.audit_name(), at],
-        )?;
-        audit::record(&tx, &at, actor.audit_name(), "blacklist_added", &json!({"id_number": gb11643::mask(&id), "reason": reason}))?;
-        tx.commit()?;
+        let detail = json!({"id_number": gb11643::mask(&id), "reason": reason});
+        self.store.write(|tx| {
+            blacklist::put(tx, &id, reason, actor.audit_name(), &at)?;
+            audit::record(tx, &at, actor.audit_name(), "blacklist_added", &detail)
+        })?;
         Ok(())
     }
 
-    pub fn blacklist_remove(&mut self, actor: &Actor, id_number: &str, now: &Now) -> Result<bool, DeskError> {
+    /// Lifts the bar; the number is normalised as on add (lower-case x, spaces, 15 digits).
+    pub fn blacklist_remove(&self, actor: &Actor, id_number: &str, now: &Now) -> Result<bool, DeskError> {
         self.authorize_admin(actor, "blacklist remove")?;
+        let id = gb11643::normalise(id_number)?;
         let at = rfc3339(now);
-        let tx = self.store.conn_mut().transaction()?;
-        let n = tx.execute("DELETE FROM blacklist WHERE id_number = ?1", [id_number])?;
-        audit::record(&tx, &at, actor.audit_name(), "blacklist_removed", &json!({"id_number": gb11643::mask(id_number)}))?;
-        tx.commit()?;
-        Ok(n == 1)
+        let detail = json!({"id_number": gb11643::mask(&id)});
+        self.store.write(|tx| {
+            let removed = blacklist::remove(tx, &id)?;
+            audit::record(tx, &at, actor.audit_name(), "blacklist_removed", &detail)?;
+            Ok::<_, DeskError>(removed)
+        })
     }
 }
 
@@ -163,33 +142,10 @@ impl Desk {
     pub fn demo_cards(&self, confirmable: usize) -> Result<Vec<crate::idcard::IdentityCard>, DeskError> {
         let c = self.store.conn();
         let county = station::get(c)?.map(|s| s.county_code).unwrap_or_default();
-        let pick = |sql: &str, n: usize| -> Result<Vec<Registration>, DeskError> {
-            let mut stmt = c.prepare(sql)?;
-            let rows: Vec<Registration> = stmt
-                .query_map(params![county, n as i64], |r| r.get::<_, String>(0))?
-                .filter_map(|b| b.ok().and_then(|b| serde_json::from_str(&b).ok()))
-                .collect();
-            Ok(rows)
-        };
-        let mut regs = pick(
-            "SELECT body FROM registration WHERE county_code = ?1 AND status = 'pre_registered'
-             AND (json_extract(body, '$.upgrade') = 0 OR json_extract(body, '$.prior_education.status') IN ('verified', 'approved'))
-             AND registration_id NOT IN (SELECT registration_id FROM confirmation) ORDER BY registration_id LIMIT ?2",
-            confirmable,
-        )?;
-        regs.extend(pick(
-            "SELECT body FROM registration WHERE county_code <> ?1 AND status = 'pre_registered' ORDER BY registration_id LIMIT ?2",
-            1,
-        )?);
-        regs.extend(pick(
-            "SELECT body FROM registration WHERE county_code = ?1 AND status = 'confirmed' ORDER BY registration_id LIMIT ?2",
-            1,
-        )?);
-        regs.extend(pick(
-            "SELECT body FROM registration WHERE county_code = ?1 AND status = 'pre_registered' AND json_extract(body, '$.upgrade') = 1
-             AND json_extract(body, '$.prior_education.status') IN ('pending', 'report_uploaded') ORDER BY registration_id LIMIT ?2",
-            1,
-        )?);
+        let mut regs = registrations::demo_picks(c, DemoPick::Confirmable, &county, confirmable as i64)?;
+        for pick in [DemoPick::OtherCounty, DemoPick::Confirmed, DemoPick::PriorEducationPending] {
+            regs.extend(registrations::demo_picks(c, pick, &county, 1)?);
+        }
         Ok(regs.iter().map(demo_card).collect())
     }
 }

@@ -9,7 +9,7 @@ use crate::domain::{DeskError, ErrorCode};
 use crate::store::{audit, staff};
 
 impl Desk {
-    pub fn staff_add(&mut self, actor: &Actor, new: &NewStaffArgs, now: &Now) -> Result<StaffInfo, DeskError> {
+    pub fn staff_add(&self, actor: &Actor, new: &NewStaffArgs, now: &Now) -> Result<StaffInfo, DeskError> {
         self.authorize_admin(actor, "staff add")?;
         validate_staff_id(&new.staff_id)?;
         validate_new_password(&new.password)?;
@@ -19,8 +19,8 @@ impl Desk {
         }
         let hash = hash_password(&new.password)?;
         let at = rfc3339(now);
-        let tx = self.store.conn_mut().transaction()?;
-        if staff::get(&tx, &new.staff_id)?.is_some() {
+        self.store.write(|tx| {
+        if staff::get(tx, &new.staff_id)?.is_some() {
             return Err(DeskError::new(
                 ErrorCode::Conflict,
                 format!("工号 {} 已存在", new.staff_id),
@@ -35,10 +35,10 @@ impl Desk {
             disabled: false,
             created_at: at.clone(),
         };
-        staff::insert(&tx, &row)?;
-        audit::record(&tx, &at, actor.audit_name(), "staff_added", &json!({ "staff_id": row.staff_id, "role": row.role.as_str() }))?;
-        tx.commit()?;
+        staff::insert(tx, &row)?;
+        audit::record(tx, &at, actor.audit_name(), "staff_added", &json!({ "staff_id": row.staff_id, "role": row.role.as_str() }))?;
         Ok(info(&row))
+        })
     }
 
     pub fn staff_list(&self, actor: &Actor) -> Result<Vec<StaffInfo>, DeskError> {
@@ -46,20 +46,20 @@ impl Desk {
         Ok(staff::list(self.store.conn())?.iter().map(info).collect())
     }
 
-    pub fn staff_disable(&mut self, actor: &Actor, staff_id: &str, now: &Now) -> Result<(), DeskError> {
+    pub fn staff_disable(&self, actor: &Actor, staff_id: &str, now: &Now) -> Result<(), DeskError> {
         self.authorize_admin(actor, "staff disable")?;
         if let Actor::Staff(s) = actor {
             if s.staff_id == staff_id {
                 return Err(DeskError::invalid("不能停用自己的账号", "a supervisor may not disable their own account"));
             }
         }
-        let tx = self.store.conn_mut().transaction()?;
-        if !staff::set_disabled(&tx, staff_id, true)? {
-            return Err(DeskError::new(ErrorCode::NotFound, format!("工号 {staff_id} 不存在"), format!("no staff {staff_id}")));
-        }
-        audit::record(&tx, &rfc3339(now), actor.audit_name(), "staff_disabled", &json!({ "staff_id": staff_id }))?;
-        tx.commit()?;
-        Ok(())
+        self.store.write(|tx| {
+            if !staff::set_disabled(tx, staff_id, true)? {
+                return Err(DeskError::new(ErrorCode::NotFound, format!("工号 {staff_id} 不存在"), format!("no staff {staff_id}")));
+            }
+            audit::record(tx, &rfc3339(now), actor.audit_name(), "staff_disabled", &json!({ "staff_id": staff_id }))?;
+            Ok(())
+        })
     }
 }
 

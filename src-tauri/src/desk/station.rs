@@ -2,16 +2,26 @@
 
 use serde_json::json;
 
-use super::{rfc3339, Desk, Now};
+use super::{rfc3339, Actor, Desk, Now};
 use crate::api::StationInfo;
 use crate::domain::DeskError;
-use crate::store::{outbox, settings, station};
+use crate::store::settings::{self, SyncRetryAt};
+use crate::store::{audit, outbox, station};
 use crate::sync::{self, CycleOptions, Progress, SyncReport};
 
 impl Desk {
-    /// Enrolls the workstation (supervisor work in the app; `zkctl station enroll` on the machine).
-    pub fn enroll_station(&mut self, server_url: &str, code: &str, device_name: &str, now: &Now) -> Result<StationInfo, DeskError> {
-        let row = sync::enroll(self.store.conn_mut(), server_url, code, device_name, now)?;
+    /// Enrolls the workstation: supervisor work (or `zkctl` before any supervisor exists), since
+    /// re-pointing a station sends its pending items to another server.
+    pub fn enroll_station(
+        &self,
+        actor: &Actor,
+        server_url: &str,
+        code: &str,
+        device_name: &str,
+        now: &Now,
+    ) -> Result<StationInfo, DeskError> {
+        self.authorize_admin(actor, "enroll station")?;
+        let row = sync::enroll(&self.store, actor.audit_name(), server_url, code, device_name, now)?;
         tracing::info!(station = %row.station_id, "station enrolled");
         self.station_info()?.ok_or_else(|| DeskError::storage(format!("station {} vanished after enrollment", row.station_id)))
     }
@@ -33,16 +43,11 @@ impl Desk {
     }
 
     /// One sync cycle; `clock` is read at each step (offsets are measured against it).
-    pub fn sync_now(&mut self, clock: &dyn Fn() -> Now, force: bool, progress: &mut dyn FnMut(Progress)) -> Result<SyncReport, DeskError> {
-        let report = sync::run_cycle(self.store.conn_mut(), clock, &CycleOptions { force }, progress)?;
+    pub fn sync_now(&self, clock: &dyn Fn() -> Now, force: bool, progress: &mut dyn FnMut(Progress)) -> Result<SyncReport, DeskError> {
+        let report = sync::run_cycle(&self.store, clock, &CycleOptions { force }, progress)?;
         if report.parked > 0 || report.error.is_some() {
-            crate::store::audit::record(
-                self.store.conn(),
-                &rfc3339(&clock()),
-                "sync",
-                "sync_cycle",
-                &json!({"accepted": report.accepted, "parked": report.parked, "error": report.error_detail}),
-            )?;
+            let detail = json!({"accepted": report.accepted, "parked": report.parked, "error": report.error_detail});
+            self.store.write(|tx| audit::record(tx, &rfc3339(&clock()), sync::SYNC_ACTOR, "sync_cycle", &detail))?;
         }
         Ok(report)
     }
@@ -55,8 +60,8 @@ impl Desk {
         Ok(crate::api::SyncPage {
             station: self.station_info()?,
             status: self.status()?,
-            parked: self.parked_items()?,
-            retry_at: settings::get(self.store.conn(), "sync_retry_at")?,
+            parked: self.parked_items()?.into_iter().map(Into::into).collect(),
+            retry_at: settings::get::<SyncRetryAt>(self.store.conn())?.map(|t| rfc3339(&t)),
         })
     }
 }

@@ -1,29 +1,27 @@
 //! Counts and states for `zkctl status`, the status bar, and the audit check.
 
-use rusqlite::OptionalExtension;
-
-use super::Desk;
+use super::{rfc3339, Desk};
 use crate::api::{AuditReport, Health, Indicator, StatusBar, StatusReport};
 use crate::domain::DeskError;
-use crate::store::{audit, settings};
+use crate::store::settings::{self, ClockOffsetMs, LastError, LastSync};
+use crate::store::{audit, outbox, registrations, staff, station};
 
 impl Desk {
     pub fn status(&self) -> Result<StatusReport, DeskError> {
         let c = self.store.conn();
-        let count = |sql: &str| -> Result<i64, DeskError> { Ok(c.query_row(sql, [], |r| r.get(0))?) };
-        let station_id: Option<String> = c.query_row("SELECT station_id FROM station WHERE id = 1", [], |r| r.get(0)).optional()?;
-        let clock_offset_ms: Option<i64> = settings::get(c, "clock_offset_ms")?.and_then(|v| v.parse().ok());
+        let clock_offset_ms = settings::get::<ClockOffsetMs>(c)?;
+        let (outbox_pending, outbox_parked) = outbox::counts(c)?;
         Ok(StatusReport {
-            station_id,
-            registrations: count("SELECT COUNT(*) FROM registration")?,
-            outbox_pending: count("SELECT COUNT(*) FROM outbox WHERE state = 'pending'")?,
-            outbox_parked: count("SELECT COUNT(*) FROM outbox WHERE state = 'parked'")?,
-            last_sync: settings::get(c, "last_sync")?,
+            station_id: station::get(c)?.map(|s| s.station_id),
+            registrations: registrations::count(c)?,
+            outbox_pending,
+            outbox_parked,
+            last_sync: settings::get::<LastSync>(c)?.map(|t| rfc3339(&t)),
             clock_offset_ms,
             clock_warning: clock_offset_ms.is_some_and(|o| o.abs() > crate::sync::CLOCK_WARN_MS),
-            last_error: settings::get(c, "last_error")?,
-            schema_version: c.pragma_query_value(None, "user_version", |r| r.get(0))?,
-            staff: count("SELECT COUNT(*) FROM staff WHERE disabled = 0")?,
+            last_error: settings::get::<LastError>(c)?,
+            schema_version: self.store.schema_version()?,
+            staff: staff::count_enabled(c)?,
         })
     }
 

@@ -3,32 +3,91 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
-use super::confirmation::{FLAG_CARD_EXPIRED, FLAG_NAME_MISMATCH, FLAG_PAPER_PRIOR_EDUCATION};
-use super::registration::Registration;
+use super::confirmation::Flag;
+use super::registration::{PriorEducationStatus, Registration, RegistrationStatus};
 use crate::idcard::IdentityCard;
 
+/// The stable refusal codes of the design (`zkctl confirm --json`: `{"refused": {"code"}}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RefusalCode {
+    IdNumberInvalid,
+    CardExpired,
+    NotFound,
+    AlreadyConfirmed,
+    NotEligible,
+    WrongCounty,
+    PriorEducationPending,
+    NameMismatch,
+    Blacklisted,
+    PhotoRejected,
+    NotAuthorized,
+}
+
+impl RefusalCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefusalCode::IdNumberInvalid => "ID_NUMBER_INVALID",
+            RefusalCode::CardExpired => "CARD_EXPIRED",
+            RefusalCode::NotFound => "NOT_FOUND",
+            RefusalCode::AlreadyConfirmed => "ALREADY_CONFIRMED",
+            RefusalCode::NotEligible => "NOT_ELIGIBLE",
+            RefusalCode::WrongCounty => "WRONG_COUNTY",
+            RefusalCode::PriorEducationPending => "PRIOR_EDUCATION_PENDING",
+            RefusalCode::NameMismatch => "NAME_MISMATCH",
+            RefusalCode::Blacklisted => "BLACKLISTED",
+            RefusalCode::PhotoRejected => "PHOTO_REJECTED",
+            RefusalCode::NotAuthorized => "NOT_AUTHORIZED",
+        }
+    }
+}
+
+/// What lifts a refusal, when anything can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lift {
+    /// A supervisor's credentials; sets the flag.
+    Supervisor(Flag),
+    /// The scanned paper 学历认证报告; sets `paper_prior_education`.
+    PaperReport,
+}
+
+impl Lift {
+    pub fn flag(self) -> Flag {
+        match self {
+            Lift::Supervisor(f) => f,
+            Lift::PaperReport => Flag::PaperPriorEducation,
+        }
+    }
+}
+
 /// A refusal: the stable code of the design, and the message staff read aloud.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refusal {
-    /// ID_NUMBER_INVALID | CARD_EXPIRED | NOT_FOUND | ALREADY_CONFIRMED | NOT_ELIGIBLE | WRONG_COUNTY |
-    /// PRIOR_EDUCATION_PENDING | NAME_MISMATCH | BLACKLISTED | PHOTO_REJECTED | NOT_AUTHORIZED
-    pub code: String,
+    pub code: RefusalCode,
     pub message: String,
-    /// The flag that lifts it, when one can: `card_expired` and `name_mismatch` need a
-    /// supervisor; `paper_prior_education` needs the scanned report.
-    pub override_flag: Option<String>,
-    /// True when only a supervisor can lift it.
-    pub needs_supervisor: bool,
+    /// `None`: nothing at this counter lifts it.
+    pub lift: Option<Lift>,
 }
 
-fn refusal(code: &str, message: String) -> Refusal {
-    Refusal { code: code.into(), message, override_flag: None, needs_supervisor: false }
+impl Refusal {
+    /// The flag that lifts it, when one can.
+    pub fn override_flag(&self) -> Option<Flag> {
+        self.lift.map(Lift::flag)
+    }
+
+    pub fn needs_supervisor(&self) -> bool {
+        matches!(self.lift, Some(Lift::Supervisor(_)))
+    }
 }
 
-fn overridable(code: &str, message: String, flag: &str, supervisor: bool) -> Refusal {
-    Refusal { code: code.into(), message, override_flag: Some(flag.into()), needs_supervisor: supervisor }
+fn refusal(code: RefusalCode, message: String) -> Refusal {
+    Refusal { code, message, lift: None }
+}
+
+fn overridable(code: RefusalCode, message: String, lift: Lift) -> Refusal {
+    Refusal { code, message, lift: Some(lift) }
 }
 
 /// What the local store knows about an earlier confirmation of this candidate.
@@ -61,8 +120,8 @@ pub struct Assessment {
 
 impl Assessment {
     /// Refusals not lifted by `flags`.
-    pub fn open_refusals(&self, flags: &[String]) -> Vec<&Refusal> {
-        self.refusals.iter().filter(|r| r.override_flag.as_ref().is_none_or(|f| !flags.contains(f))).collect()
+    pub fn open_refusals(&self, flags: &[Flag]) -> Vec<&Refusal> {
+        self.refusals.iter().filter(|r| r.override_flag().is_none_or(|f| !flags.contains(&f))).collect()
     }
 }
 
@@ -70,12 +129,12 @@ fn hard(r: Refusal) -> Assessment {
     Assessment { registration: None, refusals: vec![r] }
 }
 
-fn status_label(s: &str) -> &'static str {
+fn status_label(s: &RegistrationStatus) -> &'static str {
     match s {
-        "confirmed" => "已确认",
-        "cancelled" => "已取消",
-        "moved" => "已转出",
-        _ => "不可确认",
+        RegistrationStatus::Confirmed => "已确认",
+        RegistrationStatus::Cancelled => "已取消",
+        RegistrationStatus::Moved => "已转出",
+        RegistrationStatus::PreRegistered | RegistrationStatus::Unknown(_) => "不可确认",
     }
 }
 
@@ -89,18 +148,18 @@ pub fn assess(f: &Facts<'_>) -> Assessment {
     let card = f.card;
     if !card.id_number_valid {
         return hard(refusal(
-            "ID_NUMBER_INVALID",
+            RefusalCode::IdNumberInvalid,
             format!("身份证号码 {} 无效（校验位或出生日期错误），请核对证件或手工录入", card.id_number),
         ));
     }
     if let Some(reason) = f.blacklisted {
-        return hard(refusal("BLACKLISTED", format!("注意：该证件号码在禁止名单中（{reason}），请立即联系主管")));
+        return hard(refusal(RefusalCode::Blacklisted, format!("注意：该证件号码在禁止名单中（{reason}），请立即联系主管")));
     }
     if let Some(c) = f.confirmed_here {
         return Assessment {
             registration: f.registrations.iter().find(|r| r.registration_id == c.registration_id).cloned(),
             refusals: vec![refusal(
-                "ALREADY_CONFIRMED",
+                RefusalCode::AlreadyConfirmed,
                 format!(
                     "该考生已于 {} 在{}完成现场确认，可重打回执",
                     &c.confirmed_at[..16.min(c.confirmed_at.len())].replace('T', " "),
@@ -110,18 +169,18 @@ pub fn assess(f: &Facts<'_>) -> Assessment {
         };
     }
     // Prefer a registration waiting here, then one waiting elsewhere, then any.
-    let waiting_here = f.registrations.iter().find(|r| r.status == "pre_registered" && r.county_code == f.station_county);
-    let waiting = waiting_here.or_else(|| f.registrations.iter().find(|r| r.status == "pre_registered"));
+    let waiting_here = f.registrations.iter().find(|r| r.status == RegistrationStatus::PreRegistered && r.county_code == f.station_county);
+    let waiting = waiting_here.or_else(|| f.registrations.iter().find(|r| r.status == RegistrationStatus::PreRegistered));
     let Some(reg) = waiting.or_else(|| f.registrations.first()) else {
-        return hard(refusal("NOT_FOUND", "未找到该考生的网上报名信息，请考生先完成网上报名".into()));
+        return hard(refusal(RefusalCode::NotFound, "未找到该考生的网上报名信息，请考生先完成网上报名".into()));
     };
-    match reg.status.as_str() {
-        "pre_registered" => {}
-        "confirmed" => {
+    match &reg.status {
+        RegistrationStatus::PreRegistered => {}
+        RegistrationStatus::Confirmed => {
             return Assessment {
                 registration: Some(reg.clone()),
                 refusals: vec![refusal(
-                    "ALREADY_CONFIRMED",
+                    RefusalCode::AlreadyConfirmed,
                     format!(
                         "该考生已完成确认（{}，准考证号 {}），可重打回执",
                         reg.updated_at.get(..10).unwrap_or(""),
@@ -130,37 +189,34 @@ pub fn assess(f: &Facts<'_>) -> Assessment {
                 )],
             };
         }
-        other => return hard(refusal("NOT_ELIGIBLE", format!("该报名{}，不能现场确认", status_label(other)))),
+        other => return hard(refusal(RefusalCode::NotEligible, format!("该报名{}，不能现场确认", status_label(other)))),
     }
     if reg.county_code != f.station_county {
         return hard(refusal(
-            "WRONG_COUNTY",
+            RefusalCode::WrongCounty,
             format!("该考生报考的是{}，请到{}自考办现场确认", (f.county_name)(&reg.county_code), (f.county_name)(&reg.county_code)),
         ));
     }
     let mut refusals = Vec::new();
     if card.expired_on(f.today) {
         refusals.push(overridable(
-            "CARD_EXPIRED",
+            RefusalCode::CardExpired,
             format!("身份证已过有效期（{}），需主管授权", card.valid_to.as_deref().unwrap_or("")),
-            FLAG_CARD_EXPIRED,
-            true,
+            Lift::Supervisor(Flag::CardExpired),
         ));
     }
-    if reg.upgrade && !matches!(reg.prior_education.status.as_str(), "verified" | "approved") {
+    if reg.upgrade && !matches!(reg.prior_education.status, PriorEducationStatus::Verified | PriorEducationStatus::Approved) {
         refusals.push(overridable(
-            "PRIOR_EDUCATION_PENDING",
+            RefusalCode::PriorEducationPending,
             "专升本考生的前置学历尚未通过认证，请扫描考生携带的纸质《学历认证报告》后再确认".into(),
-            FLAG_PAPER_PRIOR_EDUCATION,
-            false,
+            Lift::PaperReport,
         ));
     }
     if !same_name(&card.name, &reg.name) {
         refusals.push(overridable(
-            "NAME_MISMATCH",
+            RefusalCode::NameMismatch,
             format!("证件姓名“{}”与报名姓名“{}”不一致（常见于生僻字），需主管核实授权", card.name, reg.name),
-            FLAG_NAME_MISMATCH,
-            true,
+            Lift::Supervisor(Flag::NameMismatch),
         ));
     }
     Assessment { registration: Some(reg.clone()), refusals }

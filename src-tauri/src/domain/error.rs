@@ -2,10 +2,11 @@
 //! and an English detail for the logs.
 
 use serde::Serialize;
-use ts_rs::TS;
+
+use super::eligibility::RefusalCode;
 
 /// Stable machine-readable error codes (also the refusal codes of `zkctl --json`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ErrorCode {
     BadCredentials,
@@ -26,7 +27,7 @@ pub enum ErrorCode {
 }
 
 /// An error with a message fit for counter staff (`message`, Chinese) and one for the log (`detail`).
-#[derive(Debug, Clone, thiserror::Error, Serialize, TS)]
+#[derive(Debug, Clone, thiserror::Error, Serialize)]
 #[error("{code:?}: {detail}")]
 pub struct DeskError {
     pub code: ErrorCode,
@@ -34,11 +35,26 @@ pub struct DeskError {
     pub message: String,
     /// Written to the log, in English.
     pub detail: String,
+    /// Which counter rule refused, when `code` is `Refused`.
+    pub refusal: Option<RefusalCode>,
 }
 
 impl DeskError {
     pub fn new(code: ErrorCode, message: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self { code, message: message.into(), detail: detail.into() }
+        Self { code, message: message.into(), detail: detail.into(), refusal: None }
+    }
+
+    /// A counter rule said no; `message` says why, for staff.
+    pub fn refused(code: RefusalCode, message: impl Into<String>) -> Self {
+        Self { code: ErrorCode::Refused, message: message.into(), detail: format!("refused: {}", code.as_str()), refusal: Some(code) }
+    }
+
+    /// The refusal code `zkctl --json` prints: the rule's, or NOT_AUTHORIZED for a failed login.
+    pub fn refusal_code(&self) -> Option<RefusalCode> {
+        match self.code {
+            ErrorCode::BadCredentials | ErrorCode::AccountDisabled | ErrorCode::NotAuthorized => Some(RefusalCode::NotAuthorized),
+            _ => self.refusal,
+        }
     }
 
     pub fn bad_credentials() -> Self {

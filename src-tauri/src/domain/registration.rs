@@ -1,33 +1,109 @@
 //! The province's Registration (province-api.md, field names as in the contract).
 
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// Declares a vocabulary of the province: known values as variants, and any other value kept
+/// as received (`Unknown`), so a new value from the province is stored and reported, never dropped.
+macro_rules! province_vocabulary {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($variant,)*
+            Unknown(String),
+        }
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $text,)*
+                    Self::Unknown(s) => s,
+                }
+            }
+
+            pub fn parse(s: &str) -> Self {
+                match s {
+                    $($text => Self::$variant,)*
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                Ok(Self::parse(&String::deserialize(d)?))
+            }
+        }
+    };
+}
+
+province_vocabulary! {
+    /// `Registration.status`.
+    RegistrationStatus { PreRegistered = "pre_registered", Confirmed = "confirmed", Cancelled = "cancelled", Moved = "moved" }
+}
+
+province_vocabulary! {
+    /// `Registration.kind`: 新生 or 在籍.
+    RegistrationKind { New = "new", Enrolled = "enrolled" }
+}
+
+province_vocabulary! {
+    /// `Registration.prior_education.status` (专升本).
+    PriorEducationStatus {
+        Verified = "verified", Pending = "pending", ReportUploaded = "report_uploaded",
+        Approved = "approved", Rejected = "rejected", NotRequired = "not_required",
+    }
+}
+
+impl RegistrationKind {
+    /// 新生 / 在籍
+    pub fn label(&self) -> &'static str {
+        if *self == RegistrationKind::Enrolled {
+            "在籍"
+        } else {
+            "新生"
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Major {
     pub code: String,
     pub name: String,
     pub level: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriorEducation {
-    /// verified | pending | report_uploaded | approved | rejected | not_required
-    pub status: String,
+    pub status: PriorEducationStatus,
     #[serde(default)]
     pub school: Option<String>,
     #[serde(default)]
     pub certificate_no: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registration {
     pub registration_id: String,
     pub version: i64,
-    /// new | enrolled
-    pub kind: String,
-    /// pre_registered | confirmed | cancelled | moved
-    pub status: String,
+    pub kind: RegistrationKind,
+    pub status: RegistrationStatus,
     pub id_type: String,
     pub id_number: String,
     pub name: String,
@@ -55,12 +131,22 @@ impl Registration {
         if self.registration_id.is_empty() || self.version < 1 {
             return Err(format!("registration {:?} has no id or a version below 1", self.registration_id));
         }
-        if !matches!(self.status.as_str(), "pre_registered" | "confirmed" | "cancelled" | "moved") {
-            return Err(format!("registration {} has unknown status {:?}", self.registration_id, self.status));
-        }
-        if !matches!(self.kind.as_str(), "new" | "enrolled") {
-            return Err(format!("registration {} has unknown kind {:?}", self.registration_id, self.kind));
-        }
         Ok(())
+    }
+
+    /// Values of the province's vocabulary this build does not know (kept, and reported by sync;
+    /// the counter treats such a registration as not confirmable).
+    pub fn unknown_values(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        if !self.status.is_known() {
+            v.push(format!("status {:?}", self.status.as_str()));
+        }
+        if !self.kind.is_known() {
+            v.push(format!("kind {:?}", self.kind.as_str()));
+        }
+        if !self.prior_education.status.is_known() {
+            v.push(format!("prior_education.status {:?}", self.prior_education.status.as_str()));
+        }
+        v
     }
 }

@@ -6,8 +6,13 @@ use tauri::State;
 use super::AppState;
 use crate::api::*;
 use crate::desk::Now;
-use crate::domain::registration::Registration;
 use crate::domain::DeskError;
+
+/// Converts a failure at the boundary: staff get the Chinese message, the log the English detail.
+fn fail(e: DeskError) -> ErrorInfo {
+    tracing::warn!(code = ?e.code, "{}", e.detail);
+    ErrorInfo::from(&e)
+}
 
 /// The one place the GUI reads the wall clock; everything below takes time as an argument.
 pub(super) fn now() -> Now {
@@ -15,13 +20,13 @@ pub(super) fn now() -> Now {
 }
 
 #[tauri::command]
-pub fn login(state: State<'_, AppState>, args: LoginArgs) -> Result<SessionInfo, DeskError> {
-    state.login(args, &now())
+pub fn login(state: State<'_, AppState>, args: LoginArgs) -> Result<SessionInfo, ErrorInfo> {
+    state.login(args, &now()).map_err(fail)
 }
 
 #[tauri::command]
-pub fn logout(state: State<'_, AppState>) -> Result<(), DeskError> {
-    state.logout(&now())
+pub fn logout(state: State<'_, AppState>) -> Result<(), ErrorInfo> {
+    state.logout(&now()).map_err(fail)
 }
 
 #[tauri::command]
@@ -30,109 +35,109 @@ pub fn current_session(state: State<'_, AppState>) -> Option<SessionInfo> {
 }
 
 #[tauri::command]
-pub fn status_bar(state: State<'_, AppState>) -> Result<StatusBar, DeskError> {
-    state.status_bar_live()
+pub fn status_bar(state: State<'_, AppState>) -> Result<StatusBar, ErrorInfo> {
+    state.status_bar_live().map_err(fail)
 }
 
 #[tauri::command]
-pub fn staff_list(state: State<'_, AppState>) -> Result<Vec<StaffInfo>, DeskError> {
-    state.staff_list()
+pub fn staff_list(state: State<'_, AppState>) -> Result<Vec<StaffInfo>, ErrorInfo> {
+    state.staff_list().map_err(fail)
 }
 
 #[tauri::command]
-pub fn staff_add(state: State<'_, AppState>, args: NewStaffArgs) -> Result<StaffInfo, DeskError> {
-    state.staff_add(args, &now())
+pub fn staff_add(state: State<'_, AppState>, args: NewStaffArgs) -> Result<StaffInfo, ErrorInfo> {
+    state.staff_add(args, &now()).map_err(fail)
 }
 
 #[tauri::command]
-pub fn staff_disable(state: State<'_, AppState>, args: StaffIdArgs) -> Result<(), DeskError> {
-    state.staff_disable(args, &now())
+pub fn staff_disable(state: State<'_, AppState>, args: StaffIdArgs) -> Result<(), ErrorInfo> {
+    state.staff_disable(args, &now()).map_err(fail)
 }
 
 #[tauri::command]
-pub fn sync_now(state: State<'_, AppState>) -> Result<(), DeskError> {
-    state.sync_now()
+pub fn sync_now(state: State<'_, AppState>) -> Result<(), ErrorInfo> {
+    state.sync_now().map_err(fail)
 }
 
 #[tauri::command]
-pub fn sync_page(state: State<'_, AppState>) -> Result<SyncPage, DeskError> {
-    state.sync_page()
+pub fn sync_page(state: State<'_, AppState>) -> Result<SyncPage, ErrorInfo> {
+    state.sync_page().map_err(fail)
 }
 
 #[tauri::command]
-pub fn enroll_station(state: State<'_, AppState>, args: EnrollArgs) -> Result<StationInfo, DeskError> {
-    state.enroll_station(args, &now())
+pub fn enroll_station(state: State<'_, AppState>, args: EnrollArgs) -> Result<StationInfo, ErrorInfo> {
+    state.enroll_station(args, &now()).map_err(fail)
 }
 
 #[tauri::command]
-pub fn counter_view(state: State<'_, AppState>) -> Result<CounterView, DeskError> {
-    state.counter_view()
+pub fn counter_view(state: State<'_, AppState>) -> Result<CounterView, ErrorInfo> {
+    state.counter_view().map_err(fail)
 }
 
 /// Runs the photo pipeline (~0.2 s): off the main thread so the window stays responsive.
 #[tauri::command]
-pub async fn counter_capture(state: State<'_, AppState>) -> Result<CounterView, DeskError> {
-    state.counter_capture()
+pub async fn counter_capture(state: State<'_, AppState>) -> Result<CounterView, ErrorInfo> {
+    state.counter_capture().map_err(fail)
 }
 
 #[tauri::command]
-pub fn counter_confirm(state: State<'_, AppState>) -> Result<CounterView, DeskError> {
-    state.counter_confirm(&now())
+pub fn counter_confirm(state: State<'_, AppState>) -> Result<CounterView, ErrorInfo> {
+    state.counter_confirm(&now()).map_err(fail)
 }
 
 #[tauri::command]
-pub fn counter_cancel(state: State<'_, AppState>) -> Result<CounterView, DeskError> {
-    state.counter_cancel()
+pub fn counter_cancel(state: State<'_, AppState>) -> Result<CounterView, ErrorInfo> {
+    state.counter_cancel().map_err(fail)
 }
 
 #[tauri::command]
-pub async fn counter_override(state: State<'_, AppState>, args: OverrideArgs) -> Result<CounterView, DeskError> {
-    state.counter_override(args, &now())
+pub async fn counter_override(state: State<'_, AppState>, args: OverrideArgs) -> Result<CounterView, ErrorInfo> {
+    state.counter_override(args, &now()).map_err(fail)
 }
 
 #[tauri::command]
-pub async fn counter_manual(state: State<'_, AppState>, args: ManualArgs) -> Result<CounterView, DeskError> {
-    state.counter_manual(args, &now())
+pub async fn counter_manual(state: State<'_, AppState>, args: ManualArgs) -> Result<CounterView, ErrorInfo> {
+    state.counter_manual(args, &now()).map_err(fail)
 }
 
 #[tauri::command]
-pub fn counter_attach(state: State<'_, AppState>, args: AttachArgs) -> Result<CounterView, DeskError> {
-    state.counter_attach(args)
+pub fn counter_attach(state: State<'_, AppState>, args: AttachArgs) -> Result<CounterView, ErrorInfo> {
+    state.counter_attach(args).map_err(fail)
 }
 
 #[tauri::command]
-pub fn counter_search(state: State<'_, AppState>, args: QueryArgs) -> Result<Vec<Registration>, DeskError> {
-    state.counter_search(args, &now())
+pub fn counter_search(state: State<'_, AppState>, args: QueryArgs) -> Result<Vec<SearchHit>, ErrorInfo> {
+    state.counter_search(args, &now()).map_err(fail)
 }
 
 #[tauri::command]
-pub fn password_reset(state: State<'_, AppState>) -> Result<ResetSlip, DeskError> {
-    state.password_reset(&now())
+pub fn password_reset(state: State<'_, AppState>) -> Result<ResetSlip, ErrorInfo> {
+    state.password_reset(&now()).map_err(fail)
 }
 
 #[tauri::command]
-pub fn confirmations_today(state: State<'_, AppState>) -> Result<Vec<ConfirmationRow>, DeskError> {
-    state.confirmations_today(&now())
+pub fn confirmations_today(state: State<'_, AppState>) -> Result<Vec<ConfirmationRow>, ErrorInfo> {
+    state.confirmations_today(&now()).map_err(fail)
 }
 
 #[tauri::command]
-pub fn receipt(state: State<'_, AppState>, args: IdArgs) -> Result<Receipt, DeskError> {
-    state.receipt(args)
+pub fn receipt(state: State<'_, AppState>, args: IdArgs) -> Result<Receipt, ErrorInfo> {
+    state.receipt(args).map_err(fail)
 }
 
 #[tauri::command]
-pub fn sim_swipe(state: State<'_, AppState>, args: IndexArgs) -> Result<(), DeskError> {
-    state.sim_swipe(args)
+pub fn sim_swipe(state: State<'_, AppState>, args: IndexArgs) -> Result<(), ErrorInfo> {
+    state.sim_swipe(args).map_err(fail)
 }
 
 #[tauri::command]
-pub fn devices(state: State<'_, AppState>) -> Result<Devices, DeskError> {
-    state.devices()
+pub fn devices(state: State<'_, AppState>) -> Result<Devices, ErrorInfo> {
+    state.devices().map_err(fail)
 }
 
 #[tauri::command]
-pub fn set_devices(app: tauri::AppHandle, state: State<'_, AppState>, args: DeviceArgs) -> Result<(), DeskError> {
-    state.set_devices(args)?;
+pub fn set_devices(app: tauri::AppHandle, state: State<'_, AppState>, args: DeviceArgs) -> Result<(), ErrorInfo> {
+    state.set_devices(args, &now()).map_err(fail)?;
     super::devices::start_reader(&app);
     super::devices::start_camera(&app);
     Ok(())

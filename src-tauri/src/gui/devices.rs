@@ -5,7 +5,6 @@ use tauri::{AppHandle, Emitter, Manager};
 
 use super::AppState;
 use crate::camera::{preview::Preview, CameraSpec};
-use crate::desk::counter::CardSource;
 use crate::idcard::reader::{self, ReaderEvent, ReaderSpec};
 
 pub const COUNTER_EVENT: &str = "counter";
@@ -42,14 +41,15 @@ pub fn start_reader(app: &AppHandle) {
                 let state = app.state::<AppState>();
                 match &e {
                     ReaderEvent::CardRead { card } => {
-                        let view = state.card_read((**card).clone(), CardSource::Chip, &super::commands::now());
-                        let _ = app.emit(COUNTER_EVENT, &view);
+                        if let Some(view) = state.card_read((**card).clone(), &super::commands::now()) {
+                            let _ = app.emit(COUNTER_EVENT, &view);
+                        }
                     }
                     ReaderEvent::ReaderLost { message, .. } => state.set_reader_status(false, message),
                     ReaderEvent::ReaderBack => state.set_reader_status(true, "读卡器就绪"),
                     _ => {}
                 }
-                let _ = app.emit(READER_EVENT, &e);
+                let _ = app.emit(READER_EVENT, crate::api::ReaderNotice::from(&e));
             }
         })
         .expect("spawn reader-events thread");

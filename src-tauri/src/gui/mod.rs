@@ -4,6 +4,7 @@
 pub mod bindings;
 mod commands;
 mod devices;
+pub mod scheduler;
 mod state;
 
 use std::path::PathBuf;
@@ -12,7 +13,7 @@ use tauri::{Emitter, Manager};
 
 pub use state::AppState;
 
-/// The event carrying [`crate::sync::scheduler::SyncEvent`]s to the UI.
+/// The event carrying [`crate::api::SyncEvent`]s to the UI.
 pub const SYNC_EVENT: &str = "sync-status";
 
 pub struct Options {
@@ -38,7 +39,7 @@ pub fn run(context: tauri::Context<tauri::Wry>, options: Options) {
             let desk = crate::desk::Desk::open(&dir).map_err(|e| format!("{} ({})", e.message, e.detail))?;
             let state = AppState::new(desk);
             let handle = app.handle().clone();
-            state.attach_scheduler(crate::sync::scheduler::Scheduler::start(dir, commands::now, move |e| {
+            state.attach_scheduler(scheduler::Scheduler::start(dir, commands::now, move |e| {
                 if let Err(err) = handle.emit(SYNC_EVENT, &e) {
                     tracing::warn!("cannot emit sync event: {err}");
                 }

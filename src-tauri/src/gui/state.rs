@@ -1,19 +1,17 @@
 //! The command layer: what each IPC command does, over plain Rust types so it is testable
-//! without a window. Authorization happens in `desk`; this layer only supplies the session.
+//! without a window. It holds the session and the devices, calls one `desk` function per
+//! command, and converts the answer into `api` types. Rules and authorization live in `desk`.
 
 use std::sync::Mutex;
 
+use super::scheduler::Scheduler;
 use crate::api::*;
 use crate::camera::preview::Preview;
 use crate::desk::counter::{CardSource, CounterSession};
-use crate::desk::{Actor, Desk, Now, Session};
-use crate::domain::registration::Registration;
+use crate::desk::{Actor, DeviceChoice, Desk, Now, Session};
 use crate::domain::{DeskError, ErrorCode};
 use crate::idcard::reader::ReaderHandle;
 use crate::idcard::IdentityCard;
-use crate::photo::{self, face::FaceDetector};
-use crate::store::settings;
-use crate::sync::scheduler::Scheduler;
 
 pub struct AppState {
     desk: Mutex<Desk>,
@@ -26,52 +24,60 @@ fn not_logged_in() -> DeskError {
     DeskError::new(ErrorCode::NotLoggedIn, "请先登录", "no session")
 }
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding a lock leaves SQLite consistent (transactions roll back), so keep going.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Devices and the counter session: what the counter screen works on.
+#[derive(Default)]
+struct CounterState {
+    session: Mutex<CounterSession>,
+    reader: Mutex<Option<ReaderHandle>>,
+    sim_file: Mutex<Option<String>>,
+    reader_status: Mutex<Option<(bool, String)>>,
+    camera: Mutex<Option<Preview>>,
+    choice: Mutex<Option<DeviceChoice>>,
+}
+
 impl AppState {
     pub fn new(desk: Desk) -> Self {
-        Self {
-            desk: Mutex::new(desk),
-            session: Mutex::new(None),
-            sync: Mutex::new(None),
-            counter: CounterState {
-                session: Mutex::default(),
-                reader: Mutex::default(),
-                sim_file: Mutex::default(),
-                reader_status: Mutex::default(),
-                camera: Mutex::default(),
-                specs: Mutex::default(),
-                wlt: crate::idcard::wlt::WltDecoder::from_env(),
-            },
-        }
+        Self { desk: Mutex::new(desk), session: Mutex::default(), sync: Mutex::default(), counter: CounterState::default() }
     }
 
     /// Background sync; without one (tests), sync requests are ignored.
     pub fn attach_scheduler(&self, s: Scheduler) {
-        *self.sync.lock().unwrap_or_else(|p| p.into_inner()) = Some(s);
+        *lock(&self.sync) = Some(s);
     }
 
     fn trigger_sync(&self, force: bool) {
-        if let Some(s) = self.sync.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        if let Some(s) = lock(&self.sync).as_ref() {
             s.trigger(force);
         }
     }
 
     fn desk(&self) -> std::sync::MutexGuard<'_, Desk> {
-        // A panic while holding the lock leaves SQLite consistent (transactions roll back), so keep going.
-        self.desk.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.desk)
     }
 
     fn session(&self) -> Result<Session, DeskError> {
-        self.session.lock().unwrap_or_else(|p| p.into_inner()).clone().ok_or_else(not_logged_in)
+        lock(&self.session).clone().ok_or_else(not_logged_in)
+    }
+
+    fn counter_view_now(&self) -> CounterView {
+        (&lock(&self.counter.session).view()).into()
     }
 
     pub fn login(&self, args: LoginArgs, now: &Now) -> Result<SessionInfo, DeskError> {
         let s = self.desk().login(args.staff_id.trim(), &args.password, now)?;
-        *self.session.lock().unwrap_or_else(|p| p.into_inner()) = Some(s.clone());
+        *lock(&self.session) = Some(s.clone());
         Ok(s)
     }
 
+    /// Ends the session; the next person starts with an empty counter.
     pub fn logout(&self, now: &Now) -> Result<(), DeskError> {
-        let s = self.session.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let s = lock(&self.session).take();
+        *lock(&self.counter.session) = CounterSession::new();
         match s {
             Some(s) => self.desk().logout(&s, now),
             None => Ok(()),
@@ -101,9 +107,7 @@ impl AppState {
         let actor = Actor::Staff(self.session()?);
         self.desk().staff_disable(&actor, &args.staff_id, now)
     }
-}
 
-impl AppState {
     pub fn sync_now(&self) -> Result<(), DeskError> {
         self.session()?;
         self.trigger_sync(true);
@@ -116,48 +120,39 @@ impl AppState {
     }
 
     pub fn enroll_station(&self, args: EnrollArgs, now: &Now) -> Result<StationInfo, DeskError> {
-        let s = self.session()?;
-        let mut desk = self.desk();
-        desk.authorize(&s, Role::Supervisor, "enroll station")?;
-        let info = desk.enroll_station(&args.server_url, &args.code, &args.device_name, now)?;
-        drop(desk);
+        let actor = Actor::Staff(self.session()?);
+        let info = self.desk().enroll_station(&actor, &args.server_url, &args.code, &args.device_name, now)?;
         self.trigger_sync(true);
         Ok(info)
     }
 }
 
-/// Devices and the counter session: what the counter screen works on.
-pub struct CounterState {
-    session: Mutex<CounterSession>,
-    reader: Mutex<Option<ReaderHandle>>,
-    sim_file: Mutex<Option<String>>,
-    reader_status: Mutex<Option<(bool, String)>>,
-    camera: Mutex<Option<Preview>>,
-    specs: Mutex<(String, String)>,
-    /// The vendor WLT decoder (chip photos), when configured.
-    wlt: Option<crate::idcard::wlt::WltDecoder>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 impl AppState {
     /// The device choice: command-line arguments win over the stored settings.
     pub fn init_devices(&self, reader: Option<String>, camera: Option<String>) {
-        let d = self.desk();
-        let stored = |k: &str| settings::get(d.store().conn(), k).ok().flatten();
-        let reader = reader.or_else(|| stored("reader")).unwrap_or_else(|| "pcsc".into());
-        let camera = camera.or_else(|| stored("camera")).unwrap_or_else(|| "webcam:0".into());
-        *lock(&self.counter.specs) = (reader, camera);
+        let choice = self.desk().device_choice(reader.clone(), camera.clone()).unwrap_or_else(|e| {
+            tracing::warn!("device settings unreadable, using defaults: {}", e.detail);
+            DeviceChoice {
+                reader: reader.unwrap_or_else(|| crate::desk::DEFAULT_READER.into()),
+                camera: camera.unwrap_or_else(|| crate::desk::DEFAULT_CAMERA.into()),
+            }
+        });
+        *lock(&self.counter.choice) = Some(choice);
+    }
+
+    fn choice(&self) -> DeviceChoice {
+        lock(&self.counter.choice).clone().unwrap_or_else(|| DeviceChoice {
+            reader: crate::desk::DEFAULT_READER.into(),
+            camera: crate::desk::DEFAULT_CAMERA.into(),
+        })
     }
 
     pub fn reader_spec(&self) -> String {
-        lock(&self.counter.specs).0.clone()
+        self.choice().reader
     }
 
     pub fn camera_spec(&self) -> String {
-        lock(&self.counter.specs).1.clone()
+        self.choice().camera
     }
 
     pub fn set_reader(&self, h: ReaderHandle, sim_file: Option<String>) {
@@ -190,29 +185,23 @@ impl AppState {
         Ok(bar)
     }
 
-    /// A card from the reader: into the counter session at once.
-    pub fn card_read(&self, card: IdentityCard, source: CardSource, now: &Now) -> CounterView {
+    /// A card from the reader: into the counter session at once. Ignored while nobody is logged in.
+    pub fn card_read(&self, card: IdentityCard, now: &Now) -> Option<CounterView> {
+        let Ok(staff) = self.session() else {
+            tracing::info!("card read while nobody is logged in: ignored");
+            return None;
+        };
         let mut s = lock(&self.counter.session);
-        let wlt = card.photo_wlt_base64.clone();
-        if let Err(e) = self.desk().counter_card(&mut s, card, source, now) {
+        if let Err(e) = self.desk().counter_card(&mut s, &staff, card, CardSource::Chip, now) {
             tracing::warn!("card read: {}", e.detail);
             s.set_notice(e.message);
         }
-        if let (Some(dec), Some(b64)) = (&self.counter.wlt, wlt) {
-            use base64::Engine;
-            let decoded = base64::engine::general_purpose::STANDARD.decode(b64).ok().map(|w| dec.decode(&w));
-            match decoded {
-                Some(Ok(img)) => s.set_chip_photo(crate::camera::preview::jpeg_of(&img)),
-                Some(Err(e)) => tracing::warn!("chip photo: {e}"),
-                None => {}
-            }
-        }
-        s.view()
+        Some((&s.view()).into())
     }
 
     pub fn counter_view(&self) -> Result<CounterView, DeskError> {
         self.session()?;
-        Ok(lock(&self.counter.session).view())
+        Ok(self.counter_view_now())
     }
 
     /// Freezes the current frame and runs it through the photo pipeline.
@@ -222,43 +211,47 @@ impl AppState {
             .as_ref()
             .and_then(|p| p.capture())
             .ok_or_else(|| DeskError::new(ErrorCode::InvalidInput, "摄像头没有画面，请检查摄像头", "no camera frame to capture"))?;
-        // The detector is not Send (rustface), so each capture loads its own (~30 ms, embedded model).
-        let photo = photo::make(&image::DynamicImage::ImageRgb8((*frame).clone()), &photo::Spec::default(), &mut FaceDetector::new())
-            .map_err(|e| DeskError::invalid(e.message(), e.to_string()))?;
         let mut s = lock(&self.counter.session);
-        self.desk().counter_photo(&mut s, photo)?;
-        Ok(s.view())
+        self.desk().counter_capture(&mut s, &image::DynamicImage::ImageRgb8((*frame).clone()))?;
+        Ok((&s.view()).into())
     }
 
     pub fn counter_confirm(&self, now: &Now) -> Result<CounterView, DeskError> {
         let staff = self.session()?;
-        let mut s = lock(&self.counter.session);
-        let id = uuid::Uuid::now_v7().to_string();
-        self.desk().counter_confirm(&mut s, &staff, &id, now)?;
-        drop(s);
+        {
+            let mut s = lock(&self.counter.session);
+            self.desk().counter_confirm(&mut s, &staff, &uuid::Uuid::now_v7().to_string(), now)?;
+        }
         self.trigger_sync(false);
-        Ok(lock(&self.counter.session).view())
+        Ok(self.counter_view_now())
     }
 
     pub fn counter_cancel(&self) -> Result<CounterView, DeskError> {
         self.session()?;
-        let mut s = lock(&self.counter.session);
-        *s = CounterSession::new();
-        Ok(s.view())
+        *lock(&self.counter.session) = CounterSession::new();
+        Ok(self.counter_view_now())
     }
 
     pub fn counter_override(&self, a: OverrideArgs, now: &Now) -> Result<CounterView, DeskError> {
         self.session()?;
+        let flag = crate::domain::confirmation::Flag::ALL
+            .into_iter()
+            .find(|f| FlagName::from(*f) == a.flag)
+            .expect("every transport flag names a core flag");
         let mut s = lock(&self.counter.session);
-        self.desk().counter_override(&mut s, &a.flag, &a.supervisor_id, &a.password, now)?;
-        Ok(s.view())
+        self.desk().counter_override(&mut s, flag, &a.supervisor_id, &a.password, now)?;
+        Ok((&s.view()).into())
     }
 
     pub fn counter_manual(&self, a: ManualArgs, now: &Now) -> Result<CounterView, DeskError> {
-        self.session()?;
+        let staff = self.session()?;
         let mut s = lock(&self.counter.session);
-        self.desk().counter_manual(&mut s, &a.id_number, &a.supervisor_id, &a.password, now)?;
-        Ok(s.view())
+        let d = self.desk();
+        match a.registration_id.as_deref().filter(|r| !r.is_empty()) {
+            Some(reg) => d.counter_manual_registration(&mut s, &staff, reg, &a.supervisor_id, &a.password, now)?,
+            None => d.counter_manual(&mut s, &staff, &a.id_number, &a.supervisor_id, &a.password, now)?,
+        }
+        Ok((&s.view()).into())
     }
 
     pub fn counter_attach(&self, a: AttachArgs) -> Result<CounterView, DeskError> {
@@ -269,29 +262,27 @@ impl AppState {
             .map_err(|e| DeskError::invalid("文件内容无效", e.to_string()))?;
         let mut s = lock(&self.counter.session);
         self.desk().counter_attach_report(&mut s, &a.media_type, &bytes)?;
-        Ok(s.view())
+        Ok((&s.view()).into())
     }
 
-    pub fn counter_search(&self, a: QueryArgs, now: &Now) -> Result<Vec<Registration>, DeskError> {
+    pub fn counter_search(&self, a: QueryArgs, now: &Now) -> Result<Vec<SearchHit>, DeskError> {
         let staff = self.session()?;
-        self.desk().search(&staff, &a.query, now)
+        Ok(self.desk().search(&staff, &a.query, now)?.iter().map(Into::into).collect())
     }
 
     pub fn password_reset(&self, now: &Now) -> Result<ResetSlip, DeskError> {
         let staff = self.session()?;
-        let s = lock(&self.counter.session);
-        let view = s.view();
+        let view = lock(&self.counter.session).view();
         let card = view.card.ok_or_else(|| DeskError::invalid("请先刷考生身份证", "password reset without a card"))?;
-        let chip = view.card_source.as_deref() == Some("chip");
-        drop(s);
-        let slip = self.desk().password_reset(&staff, &card.id_number, chip, &uuid::Uuid::now_v7().to_string(), now)?;
+        let source = view.card_source.unwrap_or(CardSource::Manual);
+        let slip = self.desk().password_reset(&staff, &card.id_number, source, &uuid::Uuid::now_v7().to_string(), now)?;
         self.trigger_sync(false);
         Ok(slip)
     }
 
     pub fn confirmations_today(&self, now: &Now) -> Result<Vec<ConfirmationRow>, DeskError> {
-        self.session()?;
-        self.desk().confirmations_on(&now.format("%Y-%m-%d").to_string())
+        let staff = self.session()?;
+        self.desk().confirmations_on(&staff, &now.format("%Y-%m-%d").to_string())
     }
 
     pub fn receipt(&self, a: IdArgs) -> Result<Receipt, DeskError> {
@@ -324,23 +315,20 @@ impl AppState {
                     .collect()
             })
             .unwrap_or_default();
-        Ok(Devices { reader: self.reader_spec(), camera: self.camera_spec(), cameras: crate::camera::list(), sim_cards })
+        let choice = self.choice();
+        let cameras = crate::camera::list().into_iter().map(Into::into).collect();
+        Ok(Devices { reader: choice.reader, camera: choice.camera, cameras, sim_cards })
     }
 
-    /// Stores a new device choice (supervisors); the caller restarts the devices.
-    pub fn set_devices(&self, a: DeviceArgs) -> Result<(), DeskError> {
+    /// Stores a new device choice (supervisors, checked in `desk`); the caller restarts the devices.
+    pub fn set_devices(&self, a: DeviceArgs, now: &Now) -> Result<(), DeskError> {
         let s = self.session()?;
-        let d = self.desk();
-        d.authorize(&s, Role::Supervisor, "set devices")?;
-        crate::idcard::reader::ReaderSpec::parse(&a.reader).map_err(|e| DeskError::invalid("读卡器设置无效", e))?;
-        crate::camera::CameraSpec::parse(&a.camera).map_err(|e| DeskError::invalid("摄像头设置无效", e))?;
-        settings::set(d.store().conn(), "reader", &a.reader)?;
-        settings::set(d.store().conn(), "camera", &a.camera)?;
-        drop(d);
+        let choice = DeviceChoice { reader: a.reader, camera: a.camera };
+        self.desk().set_device_choice(&s, &choice, now)?;
         // Stop the old devices before the new ones start.
         lock(&self.counter.reader).take();
         lock(&self.counter.camera).take();
-        *lock(&self.counter.specs) = (a.reader, a.camera);
+        *lock(&self.counter.choice) = Some(choice);
         Ok(())
     }
 }

@@ -105,10 +105,7 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<VerifyReport> {
         prev_seq = seq;
     }
     // The tip count is kept outside the chain so that deleting the newest rows is noticed.
-    let tip: Option<i64> = conn
-        .query_row("SELECT value FROM setting WHERE key = 'audit_tip'", [], |r| r.get::<_, String>(0))
-        .optional()?
-        .and_then(|v| v.parse().ok());
+    let tip = super::settings::get::<super::settings::AuditTip>(conn)?;
     let broken = match tip {
         Some(t) if t > prev_seq => Some(ChainBreak::Truncated { last_seq: prev_seq }),
         _ => None,
@@ -119,7 +116,7 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<VerifyReport> {
 /// Appends and records the tip; the normal entry point.
 pub fn record(conn: &Connection, at: &str, actor: &str, kind: &str, detail: &serde_json::Value) -> rusqlite::Result<i64> {
     let seq = append(conn, at, actor, kind, detail)?;
-    super::settings::set(conn, "audit_tip", &seq.to_string())?;
+    super::settings::set::<super::settings::AuditTip>(conn, &seq)?;
     Ok(seq)
 }
 

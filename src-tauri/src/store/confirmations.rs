@@ -4,7 +4,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::outbox::{self, Kind};
-use crate::domain::confirmation::ConfirmationItem;
+use crate::domain::confirmation::{ConfirmationItem, ConfirmationState, Flag};
 
 pub struct PhotoRow<'a> {
     pub jpeg: &'a [u8],
@@ -52,7 +52,7 @@ pub fn record(conn: &Connection, item: &ConfirmationItem, photo: &PhotoRow<'_>, 
             item.confirmed_at,
             photo_id,
             serde_json::to_string(&item.card).expect("card serializes"),
-            serde_json::to_string(&item.flags).expect("flags serialize"),
+            flags_json(&item.flags),
             item.admission_number,
             source.as_str(),
         ],
@@ -98,4 +98,106 @@ pub fn state(conn: &Connection, confirmation_id: &str) -> rusqlite::Result<Optio
         Ok((r.get(0)?, r.get(1)?))
     })
     .optional()
+}
+
+fn flags_json(flags: &[Flag]) -> String {
+    serde_json::to_string(flags).expect("flags serialize")
+}
+
+/// Flags as stored; an unknown flag (written by a newer build) is logged and left out.
+fn parse_flags(json: &str) -> Vec<Flag> {
+    let names: Vec<String> = serde_json::from_str(json).unwrap_or_default();
+    names
+        .iter()
+        .filter_map(|n| {
+            let f = Flag::parse(n);
+            if f.is_none() {
+                tracing::warn!("stored confirmation carries an unknown flag {n:?}");
+            }
+            f
+        })
+        .collect()
+}
+
+fn parse_state(text: String) -> rusqlite::Result<ConfirmationState> {
+    ConfirmationState::parse(&text)
+        .ok_or_else(|| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("state {text:?}").into()))
+}
+
+/// The newest live (pending or accepted) confirmation for an id number: (registration id, when).
+pub fn live_for_id_number(conn: &Connection, id_number: &str) -> rusqlite::Result<Option<(String, String)>> {
+    conn.query_row(
+        "SELECT c.registration_id, c.confirmed_at FROM confirmation c JOIN registration r ON r.registration_id = c.registration_id
+         WHERE r.id_number = ?1 AND c.state IN ('pending', 'accepted') ORDER BY c.confirmed_at DESC LIMIT 1",
+        [id_number],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
+}
+
+/// The state of the newest confirmation of a registration, if any.
+pub fn latest_state(conn: &Connection, registration_id: &str) -> rusqlite::Result<Option<ConfirmationState>> {
+    let text: Option<String> = conn
+        .query_row(
+            "SELECT state FROM confirmation WHERE registration_id = ?1 ORDER BY confirmed_at DESC LIMIT 1",
+            [registration_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    text.map(parse_state).transpose()
+}
+
+/// A stored confirmation with what its receipt and lists show.
+#[derive(Debug, Clone)]
+pub struct ConfirmationRecord {
+    pub confirmation_id: String,
+    pub registration_id: String,
+    pub confirmed_at: String,
+    pub staff_id: String,
+    /// The staff member's name, or the id when the account is gone.
+    pub staff_name: String,
+    pub admission_number: Option<String>,
+    pub flags: Vec<Flag>,
+    pub state: ConfirmationState,
+    pub reject_reason: Option<String>,
+}
+
+const RECORD_COLUMNS: &str = "c.confirmation_id, c.registration_id, c.confirmed_at, c.staff_id, COALESCE(s.name, c.staff_id),
+    c.admission_number, c.flags, c.state, c.reject_reason";
+
+fn record_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConfirmationRecord> {
+    Ok(ConfirmationRecord {
+        confirmation_id: r.get(0)?,
+        registration_id: r.get(1)?,
+        confirmed_at: r.get(2)?,
+        staff_id: r.get(3)?,
+        staff_name: r.get(4)?,
+        admission_number: r.get(5)?,
+        flags: parse_flags(&r.get::<_, String>(6)?),
+        state: parse_state(r.get(7)?)?,
+        reject_reason: r.get(8)?,
+    })
+}
+
+/// One confirmation and its photo's JPEG.
+pub fn get_with_photo(conn: &Connection, confirmation_id: &str) -> rusqlite::Result<Option<(ConfirmationRecord, Vec<u8>)>> {
+    conn.query_row(
+        &format!(
+            "SELECT {RECORD_COLUMNS}, p.jpeg FROM confirmation c JOIN photo p ON p.photo_id = c.photo_id
+             LEFT JOIN staff s ON s.staff_id = c.staff_id WHERE c.confirmation_id = ?1"
+        ),
+        [confirmation_id],
+        |r| Ok((record_row(r)?, r.get(9)?)),
+    )
+    .optional()
+}
+
+/// Confirmations whose `confirmed_at` falls on `day` (YYYY-MM-DD as written), newest first.
+pub fn on_day(conn: &Connection, day: &str) -> rusqlite::Result<Vec<ConfirmationRecord>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {RECORD_COLUMNS} FROM confirmation c LEFT JOIN staff s ON s.staff_id = c.staff_id
+         WHERE substr(c.confirmed_at, 1, 10) = ?1 ORDER BY c.confirmed_at DESC"
+    ))?;
+    let rows = stmt.query_map([day], record_row)?;
+    rows.collect()
 }

@@ -3,10 +3,13 @@
 
 pub mod audit;
 pub mod blocks;
+pub mod blacklist;
 pub mod confirmations;
+pub mod feeds;
 pub mod migrations;
 pub mod outbox;
 pub mod registrations;
+pub mod review_tasks;
 pub mod settings;
 pub mod staff;
 pub mod station;
@@ -19,6 +22,9 @@ use crate::domain::DeskError;
 
 /// The file name inside the data directory.
 pub const DB_FILE: &str = "zkdesk.sqlite3";
+
+/// How long a writer waits for another process (the app, a `zkctl`) to finish its transaction.
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 pub struct Store {
     conn: Connection,
@@ -71,17 +77,34 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // Writers queue on the lock for up to this long instead of failing (see `write`).
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         migrations::apply(&mut conn)?;
         Ok(Self { conn, path: path.to_path_buf() })
     }
 
+    /// For reads. Writes go through [`Store::write`].
     pub fn conn(&self) -> &Connection {
         &self.conn
     }
 
-    pub fn conn_mut(&mut self) -> &mut Connection {
-        &mut self.conn
+    /// Runs `f` in one write transaction and commits it when `f` succeeds (rolls back otherwise).
+    /// `BEGIN IMMEDIATE` takes the write lock up front: a deferred transaction that reads and then
+    /// writes cannot wait for a lock another process holds (SQLite answers SQLITE_BUSY at once), so
+    /// two writers would fail instead of queueing on the busy timeout.
+    pub fn write<T, E>(&self, f: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<rusqlite::Error>,
+    {
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// The schema version (`PRAGMA user_version`, kept by the migrations).
+    pub fn schema_version(&self) -> rusqlite::Result<i64> {
+        self.conn.pragma_query_value(None, "user_version", |r| r.get(0))
     }
 
     pub fn path(&self) -> &Path {

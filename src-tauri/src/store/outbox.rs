@@ -75,7 +75,7 @@ pub fn park(conn: &Connection, client_id: &str, result: &serde_json::Value, reas
     Ok(())
 }
 
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone)]
 pub struct ParkedItem {
     pub kind: String,
     pub client_id: String,
@@ -87,4 +87,13 @@ pub fn parked(conn: &Connection) -> rusqlite::Result<Vec<ParkedItem>> {
     let mut stmt = conn.prepare("SELECT kind, client_id, COALESCE(parked_reason, ''), COALESCE(done_at, created_at) FROM outbox WHERE state = 'parked' ORDER BY seq DESC LIMIT 200")?;
     let rows = stmt.query_map([], |r| Ok(ParkedItem { kind: r.get(0)?, client_id: r.get(1)?, reason: r.get(2)?, at: r.get(3)? }))?;
     rows.collect()
+}
+
+/// (pending, parked) item counts.
+pub fn counts(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
+    conn.query_row(
+        "SELECT COALESCE(SUM(state = 'pending'), 0), COALESCE(SUM(state = 'parked'), 0) FROM outbox",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }

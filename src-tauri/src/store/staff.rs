@@ -55,3 +55,18 @@ pub fn set_disabled(conn: &Connection, staff_id: &str, disabled: bool) -> rusqli
 pub fn count_supervisors(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT COUNT(*) FROM staff WHERE role = 'supervisor' AND disabled = 0", [], |r| r.get(0))
 }
+
+pub fn reset_failed_logins(conn: &Connection, staff_id: &str) -> rusqlite::Result<()> {
+    conn.execute("UPDATE staff SET failed_logins = 0 WHERE staff_id = ?1", [staff_id])?;
+    Ok(())
+}
+
+/// Counts a failed login against an existing account (unknown ids have no row to count on).
+pub fn count_failed_login(conn: &Connection, staff_id: &str) -> rusqlite::Result<()> {
+    conn.execute("UPDATE staff SET failed_logins = failed_logins + 1 WHERE staff_id = ?1", [staff_id])?;
+    Ok(())
+}
+
+pub fn count_enabled(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT COUNT(*) FROM staff WHERE disabled = 0", [], |r| r.get(0))
+}

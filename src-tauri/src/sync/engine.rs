@@ -3,17 +3,17 @@
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use ts_rs::TS;
 
 use super::backoff;
 use super::client::{Answer, ApiError, Province};
 use crate::domain::confirmation::ConfirmationItem;
-use crate::domain::registration::Registration;
+use crate::domain::registration::{Registration, RegistrationStatus};
 use crate::domain::{DeskError, ErrorCode};
-use crate::store::{audit, blocks, confirmations, outbox, registrations, settings, station};
+use crate::store::feeds::Feed;
+use crate::store::settings::{self, BlockRequest, ClockOffsetMs, LastError, LastErrorDetail, LastSync, Reference, ReferenceEtag, SyncFailures, SyncRetryAt};
+use crate::store::{audit, blocks, confirmations, feeds, outbox, registrations, review_tasks, station, Store};
 
 type Now = DateTime<FixedOffset>;
 
@@ -30,15 +30,25 @@ pub struct CycleOptions {
     pub force: bool,
 }
 
+/// The steps of a cycle, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Reference,
+    Registrations,
+    ReviewTasks,
+    NumberBlocks,
+    Outbox,
+}
+
 /// Reported while a cycle runs (the 同步 page's progress bar during the first download).
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Progress {
-    /// reference | registrations | review_tasks | number_blocks | outbox
-    pub phase: String,
+    pub phase: Phase,
     pub done: i64,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SyncReport {
     /// The backoff wait had not passed; nothing was attempted.
     pub skipped: bool,
@@ -63,7 +73,7 @@ fn rfc(t: &Now) -> String {
 }
 
 struct Cycle<'a> {
-    conn: &'a mut Connection,
+    store: &'a Store,
     api: Province,
     clock: &'a dyn Fn() -> Now,
     progress: &'a mut dyn FnMut(Progress),
@@ -71,7 +81,15 @@ struct Cycle<'a> {
 }
 
 /// Enrolls this workstation with an enrollment code and stores the station and its token.
-pub fn enroll(conn: &mut Connection, server_url: &str, code: &str, device_name: &str, now: &Now) -> Result<station::StationRow, DeskError> {
+/// `actor` is the person who enrolled (written to the audit chain with the station).
+pub fn enroll(
+    store: &Store,
+    actor: &str,
+    server_url: &str,
+    code: &str,
+    device_name: &str,
+    now: &Now,
+) -> Result<station::StationRow, DeskError> {
     let api = Province::new(server_url, None).map_err(api_error)?;
     let a = api.enroll(code.trim(), device_name).map_err(api_error)?;
     let b = &a.body;
@@ -91,14 +109,15 @@ pub fn enroll(conn: &mut Connection, server_url: &str, code: &str, device_name: 
         enrolled_at: rfc(now),
         token_revoked: false,
     };
-    let tx = conn.transaction()?;
-    // A new enrollment starts the feeds afresh: the cache may belong to another station or server.
-    if station::get(&tx)?.is_some_and(|old| old.server_url != row.server_url || old.county_code != row.county_code) {
-        tx.execute("DELETE FROM feed_cursor", [])?;
-    }
-    station::put(&tx, &row)?;
-    audit::record(&tx, &rfc(now), "zkctl", "station_enrolled", &json!({"station_id": row.station_id, "server": row.server_url}))?;
-    tx.commit()?;
+    store.write(|tx| {
+        // A new enrollment starts the feeds afresh: the cache may belong to another station or server.
+        if station::get(tx)?.is_some_and(|old| old.server_url != row.server_url || old.county_code != row.county_code) {
+            feeds::reset_all(tx)?;
+        }
+        station::put(tx, &row)?;
+        audit::record(tx, &rfc(now), actor, "station_enrolled", &json!({"station_id": row.station_id, "server": row.server_url}))?;
+        Ok::<_, DeskError>(())
+    })?;
     Ok(row)
 }
 
@@ -115,12 +134,12 @@ pub fn api_error(e: ApiError) -> DeskError {
 /// Runs one cycle. Network trouble is not an `Err`: it ends the cycle early with the reason in
 /// the report and a backoff stored for the next one. `Err` is for local problems (the store).
 pub fn run_cycle(
-    conn: &mut Connection,
+    store: &Store,
     clock: &dyn Fn() -> Now,
     opts: &CycleOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<SyncReport, DeskError> {
-    let Some(st) = station::get(conn)? else {
+    let Some(st) = station::get(store.conn())? else {
         return Err(DeskError::new(ErrorCode::NotEnrolled, "本工作站尚未登记，请先用登记码登记", "station not enrolled"));
     };
     if st.token_revoked {
@@ -132,49 +151,59 @@ pub fn run_cycle(
     }
     let now = clock();
     if !opts.force {
-        if let Some(at) = settings::get(conn, "sync_retry_at")?.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()) {
+        if let Some(at) = settings::get::<SyncRetryAt>(store.conn())? {
             if at > now {
                 return Ok(SyncReport { skipped: true, retry_at: Some(rfc(&at)), ..Default::default() });
             }
         }
     }
     let api = Province::new(&st.server_url, Some(st.token.clone())).map_err(api_error)?;
-    let mut c = Cycle { conn, api, clock, progress, report: SyncReport::default() };
+    let mut c = Cycle { store, api, clock, progress, report: SyncReport::default() };
     let outcome = c.steps();
-    let Cycle { conn, mut report, .. } = c;
+    let mut report = c.report;
     match outcome {
-        Ok(()) => {
-            settings::set(conn, "sync_failures", "0")?;
-            conn.execute("DELETE FROM setting WHERE key IN ('sync_retry_at', 'last_error', 'last_error_detail')", [])?;
-            settings::set(conn, "last_sync", &rfc(&clock()))?;
-        }
+        Ok(()) => store.write(|tx| {
+            settings::set::<SyncFailures>(tx, &0)?;
+            settings::clear::<SyncRetryAt>(tx)?;
+            settings::clear::<LastError>(tx)?;
+            settings::clear::<LastErrorDetail>(tx)?;
+            settings::set::<LastSync>(tx, &clock())
+        })?,
         Err(Stop::Local(e)) => return Err(e),
         Err(Stop::Api(e)) => {
-            let failures: u32 = settings::get(conn, "sync_failures")?.and_then(|v| v.parse().ok()).unwrap_or(0);
-            let wait = match &e {
-                ApiError::Unauthorized => None,
-                // A 400 is our bug: keep the items, report, and do not hammer the province with it.
-                ApiError::Refused { .. } => Some(Duration::from_secs(3600)),
-                _ => Some(backoff::delay(failures, e.retry_after(), rand::random::<f64>())),
-            };
-            if matches!(e, ApiError::Unauthorized) {
-                station::revoke_token(conn)?;
-                audit::record(conn, &rfc(&clock()), "sync", "station_token_revoked", &json!({}))?;
-            }
-            settings::set(conn, "sync_failures", &(failures + 1).to_string())?;
-            if let Some(w) = wait {
-                let at = clock() + chrono::Duration::from_std(w).unwrap_or_default();
-                settings::set(conn, "sync_retry_at", &rfc(&at))?;
-                report.retry_at = Some(rfc(&at));
-            }
-            settings::set(conn, "last_error", &e.message())?;
-            settings::set(conn, "last_error_detail", &e.to_string())?;
+            report.retry_at = record_failure(store, &e, clock)?.map(|at| rfc(&at));
             tracing::warn!("sync stopped: {e}");
             report.error = Some(e.message());
             report.error_detail = Some(e.to_string());
         }
     }
     Ok(report)
+}
+
+/// Stores why the cycle stopped and when to try again; a 401 revokes the token, audited in the
+/// same transaction. Returns the next attempt's time, if there is one.
+fn record_failure(store: &Store, e: &ApiError, clock: &dyn Fn() -> Now) -> Result<Option<Now>, DeskError> {
+    store.write(|tx| {
+        let failures = settings::get::<SyncFailures>(tx)?.unwrap_or(0);
+        let wait = match e {
+            ApiError::Unauthorized => None,
+            // A 400 is our bug: keep the items, report, and do not hammer the province with it.
+            ApiError::Refused { .. } => Some(Duration::from_secs(3600)),
+            _ => Some(backoff::delay(failures, e.retry_after(), rand::random::<f64>())),
+        };
+        if matches!(e, ApiError::Unauthorized) {
+            station::revoke_token(tx)?;
+            audit::record(tx, &rfc(&clock()), SYNC_ACTOR, "station_token_revoked", &json!({}))?;
+        }
+        settings::set::<SyncFailures>(tx, &(failures + 1))?;
+        let retry_at = wait.map(|w| clock() + chrono::Duration::from_std(w).unwrap_or_default());
+        if let Some(at) = &retry_at {
+            settings::set::<SyncRetryAt>(tx, at)?;
+        }
+        settings::set::<LastError>(tx, &e.message())?;
+        settings::set::<LastErrorDetail>(tx, &e.to_string())?;
+        Ok(retry_at)
+    })
 }
 
 enum Stop {
@@ -226,63 +255,61 @@ impl Cycle<'_> {
         if let Some(server) = a.server_time {
             let ours = (self.clock)() - chrono::Duration::from_std(a.sent_at_mid.elapsed()).unwrap_or_default();
             let offset = (server - ours).num_milliseconds();
-            settings::set(self.conn, "clock_offset_ms", &offset.to_string())?;
+            settings::set::<ClockOffsetMs>(self.store.conn(), &offset)?;
             self.report.clock_offset_ms = Some(offset);
         }
         Ok(())
     }
 
     fn reference(&mut self) -> Result<(), Stop> {
-        (self.progress)(Progress { phase: "reference".into(), done: 0 });
-        let etag = settings::get(self.conn, "reference_etag")?;
+        (self.progress)(Progress { phase: Phase::Reference, done: 0 });
+        let etag = settings::get::<ReferenceEtag>(self.store.conn())?;
         if let Some(a) = self.api.reference(etag.as_deref())? {
             self.clock_offset(&a)?;
-            let tx = self.conn.transaction()?;
-            settings::set(&tx, "reference", &a.body.to_string())?;
-            if let Some(e) = &a.etag {
-                settings::set(&tx, "reference_etag", e)?;
-            }
-            tx.commit()?;
+            self.store.write(|tx| {
+                settings::set::<Reference>(tx, &a.body)?;
+                match &a.etag {
+                    Some(e) => settings::set::<ReferenceEtag>(tx, e),
+                    None => Ok(()),
+                }
+            })?;
             self.report.reference_updated = true;
         }
         Ok(())
     }
 
-    fn cursor(&self, feed: &str) -> Result<Option<String>, Stop> {
-        use rusqlite::OptionalExtension;
-        Ok(self.conn.query_row("SELECT cursor FROM feed_cursor WHERE feed = ?1", [feed], |r| r.get(0)).optional()?.flatten())
-    }
-
-    fn set_cursor(tx: &Connection, feed: &str, cursor: &str, now: &str) -> rusqlite::Result<()> {
-        tx.execute(
-            "INSERT INTO feed_cursor (feed, cursor, updated_at) VALUES (?1, ?2, ?3) ON CONFLICT (feed) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
-            rusqlite::params![feed, cursor, now],
-        )?;
-        Ok(())
-    }
-
     fn registrations(&mut self) -> Result<(), Stop> {
         loop {
-            let cursor = self.cursor("registrations")?;
-            let a: Answer<Page<Registration>> = self.api.feed("/registrations", cursor.as_deref(), FEED_PAGE)?;
+            let cursor = feeds::cursor(self.store.conn(), Feed::Registrations)?;
+            let a: Answer<Page<Value>> = self.api.feed("/registrations", cursor.as_deref(), FEED_PAGE)?;
             self.clock_offset(&a)?;
-            if let Some(bad) = a.body.items.iter().find_map(|r| r.validate().err()) {
-                return Err(ApiError::Garbage(bad).into());
-            }
+            // A registration we cannot read stops the feed here (the cursor stays), rather than
+            // being dropped silently: the province is told nothing, staff see why sync stopped.
+            let regs: Vec<Registration> = a
+                .body
+                .items
+                .iter()
+                .map(|v| {
+                    let r: Registration = serde_json::from_value(v.clone())
+                        .map_err(|e| ApiError::Garbage(format!("registration {}: {e}", v["registration_id"])))?;
+                    r.validate().map_err(ApiError::Garbage)?;
+                    Ok(r)
+                })
+                .collect::<Result<_, ApiError>>()?;
             let now = rfc(&(self.clock)());
-            let tx = self.conn.transaction()?;
-            for r in &a.body.items {
-                if registrations::apply(&tx, r)? {
-                    self.report.registrations_applied += 1;
-                } else {
-                    self.report.registrations_ignored += 1;
+            let (applied, ignored) = self.store.write(|tx| {
+                let mut applied = 0;
+                for r in &regs {
+                    applied += registrations::apply(tx, r)? as i64;
                 }
-            }
-            // The cursor moves in the same transaction as the page: a crash loses neither.
-            Self::set_cursor(&tx, "registrations", &a.body.next_cursor, &now)?;
-            tx.commit()?;
+                // The cursor moves in the same transaction as the page: a crash loses neither.
+                feeds::set_cursor(tx, Feed::Registrations, &a.body.next_cursor, &now)?;
+                Ok::<_, rusqlite::Error>((applied, regs.len() as i64 - applied))
+            })?;
+            self.report.registrations_applied += applied;
+            self.report.registrations_ignored += ignored;
             (self.progress)(Progress {
-                phase: "registrations".into(),
+                phase: Phase::Registrations,
                 done: self.report.registrations_applied + self.report.registrations_ignored,
             });
             if !a.body.has_more {
@@ -293,31 +320,39 @@ impl Cycle<'_> {
 
     fn review_tasks(&mut self) -> Result<(), Stop> {
         loop {
-            let cursor = self.cursor("review_tasks")?;
+            let cursor = feeds::cursor(self.store.conn(), Feed::ReviewTasks)?;
             let a: Answer<Page<Value>> = self.api.feed("/review-tasks", cursor.as_deref(), FEED_PAGE)?;
             self.clock_offset(&a)?;
-            let tasks: Vec<(Task, &Value)> = a
+            let tasks: Vec<(Task, String)> = a
                 .body
                 .items
                 .iter()
                 .map(|v| {
-                    serde_json::from_value::<Task>(v.clone()).map(|t| (t, v)).map_err(|e| ApiError::Garbage(format!("review task: {e}")))
+                    serde_json::from_value::<Task>(v.clone())
+                        .map(|t| (t, v.to_string()))
+                        .map_err(|e| ApiError::Garbage(format!("review task: {e}")))
                 })
                 .collect::<Result<_, _>>()?;
             let now = rfc(&(self.clock)());
-            let tx = self.conn.transaction()?;
-            for (t, body) in tasks {
-                let n = tx.execute(
-                    "INSERT INTO review_task (task_id, version, kind, status, registration_id, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                     ON CONFLICT (task_id) DO UPDATE SET version = excluded.version, status = excluded.status, body = excluded.body
-                     WHERE excluded.version > review_task.version",
-                    rusqlite::params![t.task_id, t.version, t.kind, t.status, t.registration_id, body.to_string(), t.created_at],
-                )?;
-                self.report.tasks_applied += n as i64;
-            }
-            Self::set_cursor(&tx, "review_tasks", &a.body.next_cursor, &now)?;
-            tx.commit()?;
-            (self.progress)(Progress { phase: "review_tasks".into(), done: self.report.tasks_applied });
+            let applied = self.store.write(|tx| {
+                let mut applied = 0;
+                for (t, body) in &tasks {
+                    let row = review_tasks::TaskRow {
+                        task_id: &t.task_id,
+                        version: t.version,
+                        kind: &t.kind,
+                        status: &t.status,
+                        registration_id: &t.registration_id,
+                        body,
+                        created_at: &t.created_at,
+                    };
+                    applied += review_tasks::apply(tx, &row)? as i64;
+                }
+                feeds::set_cursor(tx, Feed::ReviewTasks, &a.body.next_cursor, &now)?;
+                Ok::<_, rusqlite::Error>(applied)
+            })?;
+            self.report.tasks_applied += applied;
+            (self.progress)(Progress { phase: Phase::ReviewTasks, done: self.report.tasks_applied });
             if !a.body.has_more {
                 return Ok(());
             }
@@ -326,13 +361,13 @@ impl Cycle<'_> {
 
     /// Keeps one untouched block in hand, so the counter can print numbers through an outage.
     fn number_blocks(&mut self) -> Result<(), Stop> {
-        while blocks::untouched(self.conn)? < 1 {
+        while blocks::untouched(self.store.conn())? < 1 {
             // The request id is stored before asking, so a crash mid-request re-asks for the same block.
-            let request_id = match settings::get(self.conn, "block_request")? {
+            let request_id = match settings::get::<BlockRequest>(self.store.conn())? {
                 Some(r) => r,
                 None => {
                     let r = uuid::Uuid::now_v7().to_string();
-                    settings::set(self.conn, "block_request", &r)?;
+                    settings::set::<BlockRequest>(self.store.conn(), &r)?;
                     r
                 }
             };
@@ -343,14 +378,16 @@ impl Cycle<'_> {
                 return Err(ApiError::Garbage(format!("number block {} is malformed", l.block_id)).into());
             }
             let now = rfc(&(self.clock)());
-            let tx = self.conn.transaction()?;
-            if !blocks::has_request(&tx, &request_id)? {
-                blocks::insert(&tx, &request_id, l, &now)?;
-                self.report.blocks_leased += 1;
-            }
-            tx.execute("DELETE FROM setting WHERE key = 'block_request'", [])?;
-            tx.commit()?;
-            (self.progress)(Progress { phase: "number_blocks".into(), done: self.report.blocks_leased });
+            let leased = self.store.write(|tx| {
+                let new = !blocks::has_request(tx, &request_id)?;
+                if new {
+                    blocks::insert(tx, &request_id, l, &now)?;
+                }
+                settings::clear::<BlockRequest>(tx)?;
+                Ok::<_, rusqlite::Error>(new)
+            })?;
+            self.report.blocks_leased += leased as i64;
+            (self.progress)(Progress { phase: Phase::NumberBlocks, done: self.report.blocks_leased });
         }
         Ok(())
     }
@@ -358,7 +395,7 @@ impl Cycle<'_> {
     fn outbox(&mut self) -> Result<(), Stop> {
         for kind in outbox::Kind::ALL {
             loop {
-                let items = outbox::pending(self.conn, kind, MAX_BATCH_ITEMS)?;
+                let items = outbox::pending(self.store.conn(), kind, MAX_BATCH_ITEMS)?;
                 if items.is_empty() {
                     break;
                 }
@@ -373,7 +410,7 @@ impl Cycle<'_> {
                     batch.push(it);
                 }
                 self.push(kind, &batch)?;
-                (self.progress)(Progress { phase: "outbox".into(), done: self.report.accepted + self.report.parked });
+                (self.progress)(Progress { phase: Phase::Outbox, done: self.report.accepted + self.report.parked });
             }
         }
         Ok(())
@@ -392,13 +429,8 @@ impl Cycle<'_> {
             Err(ApiError::TooLarge) => {
                 let now = rfc(&(self.clock)());
                 let reason = "TOO_LARGE: 单条数据超过省平台上限";
-                outbox::park(
-                    self.conn,
-                    &batch[0].client_id,
-                    &json!({"status": "rejected", "reason": {"code": "TOO_LARGE"}}),
-                    reason,
-                    &now,
-                )?;
+                let result = json!({"status": "rejected", "reason": {"code": "TOO_LARGE"}});
+                self.store.write(|tx| park(tx, kind, &batch[0].client_id, &result, reason, &now))?;
                 self.report.parked += 1;
                 return Ok(());
             }
@@ -410,48 +442,29 @@ impl Cycle<'_> {
             return Err(ApiError::Garbage(format!("{} results for {} items, or ids out of order", results.len(), batch.len())).into());
         }
         let now = rfc(&(self.clock)());
-        let mut stale = Vec::new();
-        let tx = self.conn.transaction()?;
-        for (r, item) in results.iter().zip(batch) {
-            let status = r["status"].as_str().unwrap_or("");
-            let reason_code = r["reason"]["code"].as_str();
-            let accepted = match (status, reason_code) {
-                ("accepted", _) | ("duplicate", None) => true,
-                ("rejected", Some(_)) | ("duplicate", Some(_)) => false,
-                _ => {
-                    return Err(ApiError::Garbage(format!("result for {} has status {status:?}", item.client_id)).into());
+        let stale = self.store.write(|tx| {
+            let mut stale = Vec::new();
+            for (r, item) in results.iter().zip(batch) {
+                match classify(r).map_err(|status| ApiError::Garbage(format!("result for {} has status {status:?}", item.client_id)))? {
+                    Outcome::Accepted => {
+                        outbox::mark_done(tx, &item.client_id, r, &now)?;
+                        if kind == outbox::Kind::Confirmation {
+                            let number = r["admission_number"].as_str();
+                            confirmations::accepted(tx, &item.client_id, number, r["sms_queued"].as_bool().unwrap_or(false))?;
+                        }
+                        self.report.accepted += 1;
+                    }
+                    Outcome::Stale if kind == outbox::Kind::Confirmation => stale.push((item.clone(), r.clone())),
+                    Outcome::Stale | Outcome::Rejected => {
+                        let code = r["reason"]["code"].as_str().unwrap_or("UNKNOWN");
+                        let reason = format!("{code}: {}", r["reason"]["message"].as_str().unwrap_or(""));
+                        park(tx, kind, &item.client_id, r, &reason, &now)?;
+                        self.report.parked += 1;
+                    }
                 }
-            };
-            if accepted {
-                outbox::mark_done(&tx, &item.client_id, r, &now)?;
-                if kind == outbox::Kind::Confirmation {
-                    confirmations::accepted(
-                        &tx,
-                        &item.client_id,
-                        r["admission_number"].as_str(),
-                        r["sms_queued"].as_bool().unwrap_or(false),
-                    )?;
-                }
-                self.report.accepted += 1;
-            } else if kind == outbox::Kind::Confirmation && reason_code == Some("STALE_VERSION") {
-                stale.push((item.clone(), r.clone()));
-            } else {
-                let reason = format!("{}: {}", reason_code.unwrap_or("UNKNOWN"), r["reason"]["message"].as_str().unwrap_or(""));
-                outbox::park(&tx, &item.client_id, r, &reason, &now)?;
-                if kind == outbox::Kind::Confirmation {
-                    confirmations::rejected(&tx, &item.client_id, &reason)?;
-                }
-                audit::record(
-                    &tx,
-                    &now,
-                    "sync",
-                    "outbox_parked",
-                    &json!({"kind": kind.as_str(), "client_id": item.client_id, "reason": reason}),
-                )?;
-                self.report.parked += 1;
             }
-        }
-        tx.commit()?;
+            Ok::<_, Stop>(stale)
+        })?;
         if !stale.is_empty() {
             self.recheck_stale(stale)?;
         }
@@ -463,37 +476,72 @@ impl Cycle<'_> {
     fn recheck_stale(&mut self, stale: Vec<(outbox::Item, Value)>) -> Result<(), Stop> {
         self.registrations()?;
         let now = rfc(&(self.clock)());
-        let tx = self.conn.transaction()?;
+        let store = self.store;
+        store.write(|tx| self.resend_or_park(tx, stale, &now))?;
+        // The re-sent items go out in this same cycle.
+        self.outbox()
+    }
+
+    fn resend_or_park(&mut self, tx: &rusqlite::Connection, stale: Vec<(outbox::Item, Value)>, now: &str) -> Result<(), Stop> {
         for (item, result) in stale {
             let mut c: ConfirmationItem = serde_json::from_str(&item.payload).map_err(|e| Stop::Local(DeskError::storage(e)))?;
-            let fresh = registrations::get(&tx, &c.registration_id)?;
+            let fresh = registrations::get(tx, &c.registration_id)?;
             match fresh {
-                Some(r) if r.status == "pre_registered" && r.version > c.registration_version && r.id_number == c.card.id_number => {
+                Some(r) if r.status == RegistrationStatus::PreRegistered && r.version > c.registration_version && r.id_number == c.card.id_number => {
                     let new_id = uuid::Uuid::now_v7().to_string();
-                    outbox::park(&tx, &item.client_id, &result, &format!("STALE_VERSION: 已按新版本重发（{new_id}）"), &now)?;
-                    confirmations::rekey(&tx, &item.client_id, &new_id, r.version)?;
+                    outbox::park(tx, &item.client_id, &result, &format!("STALE_VERSION: 已按新版本重发（{new_id}）"), now)?;
+                    confirmations::rekey(tx, &item.client_id, &new_id, r.version)?;
                     c.confirmation_id = new_id.clone();
                     c.registration_version = r.version;
-                    outbox::push(&tx, outbox::Kind::Confirmation, &new_id, &serde_json::to_value(&c).expect("item serializes"), &now)?;
+                    outbox::push(tx, outbox::Kind::Confirmation, &new_id, &serde_json::to_value(&c).expect("item serializes"), now)?;
                     audit::record(
-                        &tx,
-                        &now,
-                        "sync",
+                        tx,
+                        now,
+                        SYNC_ACTOR,
                         "confirmation_resent",
                         &json!({"old": item.client_id, "new": new_id, "version": r.version}),
                     )?;
                     self.report.resent_after_stale += 1;
                 }
                 _ => {
-                    let reason = "STALE_VERSION: 报名信息已变更，不再符合确认条件，请主管处理".to_string();
-                    outbox::park(&tx, &item.client_id, &result, &reason, &now)?;
-                    confirmations::rejected(&tx, &item.client_id, &reason)?;
+                    let reason = "STALE_VERSION: 报名信息已变更，不再符合确认条件，请主管处理";
+                    park(tx, outbox::Kind::Confirmation, &item.client_id, &result, reason, now)?;
                     self.report.parked += 1;
                 }
             }
         }
-        tx.commit()?;
-        // The re-sent items go out in this same cycle.
-        self.outbox()
+        Ok(())
     }
+}
+
+/// The audit actor for what the sync thread does on its own.
+pub const SYNC_ACTOR: &str = "sync";
+
+/// What one item's result says.
+enum Outcome {
+    Accepted,
+    Stale,
+    Rejected,
+}
+
+/// `Err` carries a status the contract does not know.
+fn classify(r: &Value) -> Result<Outcome, String> {
+    let status = r["status"].as_str().unwrap_or("");
+    match (status, r["reason"]["code"].as_str()) {
+        ("accepted", _) | ("duplicate", None) => Ok(Outcome::Accepted),
+        ("rejected" | "duplicate", Some("STALE_VERSION")) => Ok(Outcome::Stale),
+        ("rejected" | "duplicate", Some(_)) => Ok(Outcome::Rejected),
+        _ => Err(status.to_string()),
+    }
+}
+
+/// Parks an item with its reason for the supervisor (a rejected confirmation says so too),
+/// audited in the caller's transaction.
+fn park(tx: &rusqlite::Connection, kind: outbox::Kind, client_id: &str, result: &Value, reason: &str, now: &str) -> rusqlite::Result<()> {
+    outbox::park(tx, client_id, result, reason, now)?;
+    if kind == outbox::Kind::Confirmation {
+        confirmations::rejected(tx, client_id, reason)?;
+    }
+    audit::record(tx, now, SYNC_ACTOR, "outbox_parked", &json!({"kind": kind.as_str(), "client_id": client_id, "reason": reason}))?;
+    Ok(())
 }

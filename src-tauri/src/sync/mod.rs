@@ -6,6 +6,5 @@
 pub mod backoff;
 pub mod client;
 mod engine;
-pub mod scheduler;
 
-pub use engine::{api_error, enroll, run_cycle, CycleOptions, Progress, SyncReport, CLOCK_WARN_MS};
+pub use engine::{api_error, enroll, run_cycle, CycleOptions, Phase, Progress, SyncReport, CLOCK_WARN_MS, SYNC_ACTOR};

@@ -1,36 +1,18 @@
 //! Runs sync cycles on their own thread: every interval while online, at once when asked
 //! (after a confirmation, or the 立即同步 button). Invariant: callers never wait for the network —
-//! `trigger` only sends a message; the scheduler uses its own store connection.
+//! `trigger` only sends a message; the scheduler uses its own store connection. It lives with the
+//! GUI (not in `sync`) because it drives `desk`, and `sync` must not depend on `desk`.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
-
-use super::{Progress, SyncReport};
+use crate::api::{SyncEvent, SyncProgress};
 use crate::desk::{Desk, Now};
+use crate::sync::Progress;
 
 pub const INTERVAL: Duration = Duration::from_secs(30);
-
-/// What the status bar and the 同步 page hear.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum SyncEvent {
-    Started,
-    Progress {
-        progress: Progress,
-    },
-    Finished {
-        report: SyncReport,
-    },
-    /// A local problem (the store) or the station is not enrolled.
-    Failed {
-        message: String,
-    },
-}
 
 enum Msg {
     Now { force: bool },
@@ -49,7 +31,7 @@ impl Scheduler {
         let thread = std::thread::Builder::new()
             .name("sync".into())
             .spawn(move || {
-                let mut desk = match Desk::open(&data_dir) {
+                let desk = match Desk::open(&data_dir) {
                     Ok(d) => d,
                     Err(e) => return emit(SyncEvent::Failed { message: e.message }),
                 };
@@ -58,9 +40,9 @@ impl Scheduler {
                     let enrolled = desk.station_info().ok().flatten().is_some_and(|s| !s.token_revoked);
                     if enrolled {
                         emit(SyncEvent::Started);
-                        let mut progress = |p: Progress| emit(SyncEvent::Progress { progress: p });
+                        let mut progress = |p: Progress| emit(SyncEvent::Progress { progress: SyncProgress::from(&p) });
                         match desk.sync_now(&clock, force, &mut progress) {
-                            Ok(report) => emit(SyncEvent::Finished { report }),
+                            Ok(report) => emit(SyncEvent::Finished { report: (&report).into() }),
                             Err(e) => emit(SyncEvent::Failed { message: e.message }),
                         }
                     }
