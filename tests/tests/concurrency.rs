@@ -1,7 +1,7 @@
 //! Four counters on one data directory at once. One station (simulator on loopback, enrolled,
 //! number block leased by `zkctl sync`), 100 confirmable candidates, and four workers that each
-//! run 25 `zkctl confirm` processes one after another against their own candidates: four
-//! processes at a time, 100 confirmations in all, each process confirming one card.
+//! run 25 `zkctl confirm` processes one after another against their own candidates, in 25
+//! rounds of four processes started together: 100 confirmations, each process confirming one card.
 //!
 //! The store must serialize them: every run exits 0 and prints its confirmation, the table holds
 //! 100 rows, no admission number is handed out twice, the audit chain verifies and its `seq`
@@ -83,6 +83,9 @@ impl Run<'_> {
                 return known.to_string();
             }
         }
+        if self.stdout.contains("NOT_AUTHORIZED") && self.stdout.contains("本地数据库出错") {
+            return "a storage error at login, reported as NOT_AUTHORIZED (cause not shown)".into();
+        }
         let line = self.stderr.lines().next().unwrap_or("(no stderr)");
         format!("exit {:?}: {}", self.code, line.chars().take(100).collect::<String>())
     }
@@ -108,21 +111,24 @@ fn four_counters_confirm_at_once_without_losing_or_doubling_anything() {
         regs.chunks(PER_WORKER).map(|chunk| chunk.iter().map(|r| (r, card_file(d, &[card_for(r)]))).collect()).collect();
     assert_eq!(jobs.len(), WORKERS);
 
+    // Rounds: the four processes of a round start together, so their writes meet.
+    let round = std::sync::Barrier::new(WORKERS);
     let runs: Vec<Run> = std::thread::scope(|s| {
         let handles: Vec<_> = jobs
             .iter()
             .enumerate()
             .map(|(worker, jobs)| {
-                let photo = &photo;
+                let (photo, round) = (&photo, &round);
                 s.spawn(move || {
                     jobs.iter()
                         .enumerate()
                         .map(|(n, (reg, reader))| {
+                            round.wait();
                             let out = zkctl(d, &["--json", "confirm", "--reader", reader, "--photo", photo, "--staff", "S001"], &STAFF_ENV);
                             Run {
                                 worker,
                                 n,
-                                reg: *reg,
+                                reg,
                                 code: out.status.code(),
                                 stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
                                 stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
