@@ -194,6 +194,15 @@ fn the_scanner_sees_the_real_tree() {
     }
     assert!(names.iter().any(|n| n.starts_with("domain/")), "no domain/ files found: {names:?}");
     assert!(names.iter().any(|n| n.starts_with("store/")), "no store/ files found: {names:?}");
+    // A literal or comment read wrongly would swallow code and hide violations; the braces and
+    // parentheses of what is left as code must balance in every file.
+    for (rel, text) in &files {
+        let lx = Lexed::new(text);
+        for (open, close) in [('{', '}'), ('(', ')'), ('[', ']')] {
+            let depth = lx.code.iter().filter(|c| **c == open).count() as i64 - lx.code.iter().filter(|c| **c == close).count() as i64;
+            assert_eq!(depth, 0, "src-tauri/src/{rel}: `{open}` and `{close}` do not balance in the code the lexer sees (off by {depth})");
+        }
+    }
     // main.rs names tauri; seen as if it were a core file, the rule flags it.
     let main = &files.iter().find(|(rel, _)| rel == "main.rs").unwrap().1;
     assert!(!rule_tauri_only_in_gui("not_gui.rs", main).is_empty(), "the tauri rule finds nothing in main.rs's text");
