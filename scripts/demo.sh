@@ -20,7 +20,7 @@ if [ "$($zkctl --data-dir "$data" --json status | sed -n 's/.*"staff":\([0-9]*\)
 fi
 if ! $zkctl --data-dir "$data" station show >/dev/null 2>&1; then
   code=$(sed -n 's/.*enrollment code for [0-9]*: //p' "$data/province-sim.log" | head -1)
-  $zkctl --data-dir "$data" station enroll --server "http://127.0.0.1:$port/api/county/v1" --code "$code" --device-name 演示工作站
+  ZKDESK_SUPERVISOR_PASSWORD=zkdesk-demo $zkctl --data-dir "$data" station enroll --supervisor A001 --server "http://127.0.0.1:$port/api/county/v1" --code "$code" --device-name 演示工作站
 fi
 $zkctl --data-dir "$data" sync || echo "zkdesk: first sync did not finish; the app retries in the background"
 # Simulated devices: sample cards from the cache for the reader, a real portrait for the camera.

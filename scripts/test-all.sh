@@ -24,6 +24,8 @@ rust_tests() {
 # The PC/SC tests talk to a real pcscd with the vpcd driver.
 scripts/pcscd.sh || failed+=("pcscd")
 suite "rust (cargo nextest)" rust_tests
+# The core builds and passes its own tests without the desktop shell (no tauri at all).
+suite "core without the GUI (--no-default-features)" cargo nextest run -p zkdesk --no-default-features --lib --locked
 suite "ui logic (vitest)" bash -c "cd ui && npx vitest run"
 suite "ui in chromium (playwright, IPC mocked)" bash -c "cd ui && npx playwright test"
 suite "real window (tauri-driver + WebKitWebDriver under Xvfb)" scripts/window-test.sh

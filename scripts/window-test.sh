@@ -13,7 +13,7 @@ trap 'kill $sim 2>/dev/null || true' EXIT
 for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 code=$(sed -n 's/.*enrollment code for [0-9]*: //p' "$data/sim.log" | head -1)
 ZKDESK_NEW_PASSWORD=window-test-pw $zkctl --data-dir "$data" staff add --id A001 --name 窗口主管 --role supervisor >/dev/null
-$zkctl --data-dir "$data" station enroll --server "http://127.0.0.1:$port/api/county/v1" --code "$code" >/dev/null
+ZKDESK_SUPERVISOR_PASSWORD=window-test-pw $zkctl --data-dir "$data" station enroll --supervisor A001 --server "http://127.0.0.1:$port/api/county/v1" --code "$code" >/dev/null
 $zkctl --data-dir "$data" sync >/dev/null
 $zkctl --data-dir "$data" card samples -o "$data/cards.json" >/dev/null
 export ZKDESK_APP="$PWD/target/debug/zkdesk" ZKDESK_DATA_DIR="$data" ZKDESK_ARTIFACTS="$PWD/artifacts"

@@ -43,7 +43,14 @@ fn station(sim: &Sim) -> tempfile::TempDir {
             &[("ZKDESK_NEW_PASSWORD", "shouli-2026"), ("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")],
         ),
     );
-    ok("station enroll", zkctl(d, &["station", "enroll", "--server", &sim.base_url(), "--code", &sim.codes[0]], &[]));
+    ok(
+        "station enroll",
+        zkctl(
+            d,
+            &["station", "enroll", "--supervisor", "A001", "--server", &sim.base_url(), "--code", &sim.codes[0]],
+            &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")],
+        ),
+    );
     ok("sync", zkctl(d, &["sync"], &[]));
     dir
 }

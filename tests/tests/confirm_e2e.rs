@@ -21,7 +21,7 @@ fn station(sim: &Sim) -> tempfile::TempDir {
     let ok = |o: std::process::Output| assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     ok(zkctl(d, &["staff", "add", "--id", "A001", "--name", "王主管", "--role", "supervisor"], &[("ZKDESK_NEW_PASSWORD", "zhuguan-2026")]));
     ok(zkctl(d, &["staff", "add", "--id", "S001", "--name", "李受理", "--role", "counter", "--supervisor", "A001"], &ENV));
-    ok(zkctl(d, &["station", "enroll", "--server", &sim.base_url(), "--code", &sim.codes[0]], &[]));
+    ok(zkctl(d, &["station", "enroll", "--supervisor", "A001", "--server", &sim.base_url(), "--code", &sim.codes[0]], &ENV));
     ok(zkctl(d, &["sync"], &[]));
     dir
 }

@@ -23,7 +23,7 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
     let nextId = 1;
     const emit = (event: string, payload: unknown) => (listeners[event] ?? []).forEach((id) => callbacks[id]?.({ event, id, payload }));
     (window as any).__emit = emit;
-    const idle = { stage: "idle", card: null, card_source: null, registration: null, refusals: [], flags: [], photo: null, photo_jpeg_base64: null, receipt: null, notice: null, chip_photo_jpeg_base64: null, can_confirm: false };
+    const idle = { stage: "idle", card: null, card_source: null, registration: null, refusals: [], flags: [], photo: null, photo_jpeg_base64: null, receipt: null, notice: null, chip_photo_jpeg_base64: null, can_capture: false, can_confirm: false };
     let view = counter.views.idle ?? idle;
     const to = (name: string) => {
       view = counter.views[name];
@@ -45,7 +45,7 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
         emit("counter", to(counter.swipes[args.index]));
         return null;
       },
-      counter_capture: async () => (view.stage === "matched" || view.stage === "photo_taken" ? to((window as any).__nextPhoto ?? "photo_taken") : fail("INVALID_INPUT", "请先刷身份证")),
+      counter_capture: async () => (view.can_capture ? to((window as any).__nextPhoto ?? "photo_taken") : fail("INVALID_INPUT", "请先刷身份证")),
       counter_confirm: async () => (view.can_confirm ? to("confirmed") : fail("REFUSED", "不能确认")),
       counter_cancel: async () => to("idle"),
       counter_override: async ({ args }) => (args.password === counter.supervisorPassword ? to("matched") : fail("BAD_CREDENTIALS", "工号或密码错误")),

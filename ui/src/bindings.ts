@@ -3,19 +3,23 @@
 
 import { invoke } from "@tauri-apps/api/core";
 
-export type ErrorCode = "BAD_CREDENTIALS" | "ACCOUNT_DISABLED" | "NOT_AUTHORIZED" | "NOT_LOGGED_IN" | "INVALID_INPUT" | "CONFLICT" | "NOT_FOUND" | "STORAGE" | "AUDIT_BROKEN" | "NETWORK" | "REFUSED" | "NOT_ENROLLED";
-
-export type DeskError = { code: ErrorCode, 
-/**
- * Shown to staff, in Simplified Chinese.
- */
-message: string, 
-/**
- * Written to the log, in English.
- */
-detail: string, };
+export type ErrorInfo = { code: string, message: string, refusal?: string, };
 
 export type Role = "counter" | "supervisor";
+
+export type StageName = "idle" | "refused" | "matched" | "photo_taken" | "confirmed";
+
+export type CardSourceName = "chip" | "manual";
+
+export type FlagName = "manual_entry" | "name_mismatch" | "card_expired" | "paper_prior_education" | "supervisor_override";
+
+export type ConfirmationStateName = "pending" | "accepted" | "rejected" | "revoked";
+
+export type LocalStatusName = "none" | "pending" | "accepted" | "rejected" | "revoked";
+
+export type CheckResult = "pass" | "warn" | "fail";
+
+export type SyncPhase = "reference" | "registrations" | "review_tasks" | "number_blocks" | "outbox";
 
 export type LoginArgs = { staff_id: string, password: string, };
 
@@ -57,109 +61,61 @@ export type ParkedItem = { kind: string, client_id: string, reason: string, at: 
 
 export type SyncPage = { station: StationInfo | null, status: StatusReport, parked: Array<ParkedItem>, retry_at: string | null, };
 
-export type Progress = { 
-/**
- * reference | registrations | review_tasks | number_blocks | outbox
- */
-phase: string, done: number, };
+export type SyncProgress = { phase: SyncPhase, done: number, };
 
-export type SyncReport = { 
-/**
- * The backoff wait had not passed; nothing was attempted.
- */
-skipped: boolean, reference_updated: boolean, registrations_applied: number, registrations_ignored: number, tasks_applied: number, blocks_leased: number, accepted: number, parked: number, resent_after_stale: number, clock_offset_ms: number | null, 
+export type SyncReport = { skipped: boolean, reference_updated: boolean, registrations_applied: number, registrations_ignored: number, tasks_applied: number, blocks_leased: number, accepted: number, parked: number, resent_after_stale: number, clock_offset_ms: number | null, 
 /**
  * Chinese, for staff; set when the cycle stopped early.
  */
-error: string | null, 
-/**
- * English, for the log.
- */
-error_detail: string | null, retry_at: string | null, };
+error: string | null, error_detail: string | null, retry_at: string | null, };
 
-export type SyncEvent = { "kind": "started" } | { "kind": "progress", progress: Progress, } | { "kind": "finished", report: SyncReport, } | { "kind": "failed", message: string, };
+export type SyncEvent = { "kind": "started" } | { "kind": "progress", progress: SyncProgress, } | { "kind": "finished", report: SyncReport, } | { "kind": "failed", message: string, };
 
-export type IdType = "resident" | "hmt_permit" | "foreign_permanent_2017" | "foreign_permanent_2023";
+export type ReaderNotice = { "kind": "card_placed" } | { "kind": "card_read" } | { "kind": "card_uid_only", message: string, } | { "kind": "card_removed" } | { "kind": "error", message: string, } | { "kind": "reader_lost", message: string, } | { "kind": "reader_back" };
 
-export type IdentityCard = { id_type: IdType, name: string, english_name?: string, 
+export type CardInfo = { 
 /**
- * GB/T 2261.1: `0` unknown, `1` 男, `2` 女, `9` unspecified; kept as read.
+ * resident | hmt_permit | foreign_permanent_2017 | foreign_permanent_2023
  */
-gender: string, 
+id_type: string, 
 /**
- * GB/T 3304 two-digit code, residents only.
+ * 居民身份证 …
  */
-nation?: string, 
+id_type_label: string, name: string, english_name: string | null, gender: string, gender_label: string, nation: string | null, nation_label: string | null, nationality: string | null, birth_date: string | null, address: string | null, 
 /**
- * ISO 3166 alpha-3, foreigners only.
+ * In full: staff compare it with the card in their hand.
  */
-nationality?: string, 
-/**
- * `YYYY-MM-DD`, or the raw text when the card holds something that is not a date.
- */
-birth_date?: string, address?: string, id_number: string, authority?: string, valid_from?: string, 
-/**
- * `YYYY-MM-DD` or `long_term` (长期).
- */
-valid_to?: string, pass_number?: string, issue_count?: number, card_uid?: string, photo_wlt_base64?: string, 
-/**
- * The id number passed its format and check-digit rules.
- */
-id_number_valid: boolean, };
+id_number: string, id_number_masked: string, authority: string | null, valid_from: string | null, valid_to: string | null, id_number_valid: boolean, };
 
-export type ReaderEvent = { "kind": "card_placed" } | { "kind": "card_read", card: IdentityCard, } | { "kind": "card_uid_only", uid: string, message: string, } | { "kind": "card_removed" } | { "kind": "error", message: string, detail: string, } | { "kind": "reader_lost", message: string, detail: string, } | { "kind": "reader_back" };
+export type MajorInfo = { code: string, name: string, level: string, };
 
-export type Major = { code: string, name: string, level: string, };
-
-export type PriorEducation = { 
+export type RegistrationInfo = { registration_id: string, version: number, 
 /**
- * verified | pending | report_uploaded | approved | rejected | not_required
- */
-status: string, school: string | null, certificate_no: string | null, };
-
-export type Registration = { registration_id: string, version: number, 
-/**
- * new | enrolled
+ * new | enrolled, or a value this build does not know, as received.
  */
 kind: string, 
 /**
- * pre_registered | confirmed | cancelled | moved
+ * 新生 | 在籍
  */
-status: string, id_type: string, id_number: string, name: string, gender: string, birth_date: string, phone_masked: string | null, region_code: string, county_code: string, major: Major, chief_university: string | null, upgrade: boolean, prior_education: PriorEducation, admission_number: string | null, online_attempts: number | null, updated_at: string, };
+kind_label: string, 
+/**
+ * pre_registered | confirmed | cancelled | moved, or as received.
+ */
+status: string, id_type: string, id_number: string, name: string, gender: string, birth_date: string, phone_masked: string | null, region_code: string, county_code: string, major: MajorInfo, chief_university: string | null, upgrade: boolean, prior_education_status: string, admission_number: string | null, updated_at: string, };
 
-export type Refusal = { 
+export type Refusal = { code: string, message: string, 
 /**
- * ID_NUMBER_INVALID | CARD_EXPIRED | NOT_FOUND | ALREADY_CONFIRMED | NOT_ELIGIBLE | WRONG_COUNTY |
- * PRIOR_EDUCATION_PENDING | NAME_MISMATCH | BLACKLISTED | PHOTO_REJECTED | NOT_AUTHORIZED
+ * The flag that lifts it, when one can.
  */
-code: string, message: string, 
+override_flag: FlagName | null, 
 /**
- * The flag that lifts it, when one can: `card_expired` and `name_mismatch` need a
- * supervisor; `paper_prior_education` needs the scanned report.
- */
-override_flag: string | null, 
-/**
- * True when only a supervisor can lift it.
+ * Only a supervisor's credentials lift it (else: the scanned report).
  */
 needs_supervisor: boolean, };
 
-export type Outcome = "pass" | "warn" | "fail";
+export type PhotoCheck = { name: string, result: CheckResult, message: string, };
 
-export type Check = { 
-/**
- * face_count | face_size | position | background | background_evenness | exposure | sharpness
- */
-name: string, result: Outcome, 
-/**
- * In Chinese, for staff.
- */
-message: string, };
-
-export type SpecPhoto = { bytes: number, width: number, height: number, dpi: number, face_count: number, 
-/**
- * blue | white | red | other
- */
-background: string, checks: Array<Check>, };
+export type PhotoInfo = { bytes: number, width: number, height: number, dpi: number, face_count: number, background: string, checks: Array<PhotoCheck>, };
 
 export type Receipt = { confirmation_id: string, registration_id: string, name: string, 
 /**
@@ -173,21 +129,17 @@ kind: string,
 /**
  * The number, or 待分配，以短信为准.
  */
-admission_number: string, confirmed_at: string, station_id: string, office_name: string, staff: string, photo_jpeg_base64: string, flags: Array<string>, 
+admission_number: string, confirmed_at: string, station_id: string, office_name: string, staff: string, photo_jpeg_base64: string, flags: Array<FlagName>, 
 /**
- * pending | accepted | rejected | revoked (sync state with the province)
+ * The sync state with the province.
  */
-state: string, };
+state: ConfirmationStateName, };
 
-export type CounterView = { 
-/**
- * idle | refused | matched | photo_taken | confirmed
- */
-stage: string, card: IdentityCard | null, card_source: string | null, registration: Registration | null, 
+export type CounterView = { stage: StageName, card: CardInfo | null, card_source: CardSourceName | null, registration: RegistrationInfo | null, 
 /**
  * What still stands in the way (refusals not yet lifted).
  */
-refusals: Array<Refusal>, flags: Array<string>, photo: SpecPhoto | null, photo_jpeg_base64: string | null, receipt: Receipt | null, 
+refusals: Array<Refusal>, flags: Array<FlagName>, photo: PhotoInfo | null, photo_jpeg_base64: string | null, receipt: Receipt | null, 
 /**
  * A passing note (e.g. the same card swiped twice).
  */
@@ -195,19 +147,39 @@ notice: string | null,
 /**
  * The photo from the card's chip, when a vendor WLT decoder is configured.
  */
-chip_photo_jpeg_base64: string | null, can_confirm: boolean, };
+chip_photo_jpeg_base64: string | null, 
+/**
+ * A photo may be taken now.
+ */
+can_capture: boolean, can_confirm: boolean, };
 
-export type ConfirmationRow = { confirmation_id: string, registration_id: string, name: string, id_number_masked: string, admission_number: string | null, confirmed_at: string, staff_id: string, flags: Array<string>, state: string, reject_reason: string | null, };
+export type SearchHit = { registration_id: string, name: string, id_number_masked: string, major_name: string, county_code: string, };
+
+export type ConfirmationRow = { confirmation_id: string, registration_id: string, name: string, id_number_masked: string, admission_number: string | null, confirmed_at: string, staff_id: string, flags: Array<FlagName>, state: ConfirmationStateName, reject_reason: string | null, };
+
+export type LookupItem = { local_status: LocalStatusName, registration_id: string, version: number, 
+/**
+ * new | enrolled, or a value this build does not know, as received.
+ */
+kind: string, 
+/**
+ * 新生 | 在籍
+ */
+kind_label: string, 
+/**
+ * pre_registered | confirmed | cancelled | moved, or as received.
+ */
+status: string, id_type: string, id_number: string, name: string, gender: string, birth_date: string, phone_masked: string | null, region_code: string, county_code: string, major: MajorInfo, chief_university: string | null, upgrade: boolean, prior_education_status: string, admission_number: string | null, updated_at: string, };
 
 export type ResetSlip = { request_id: string, name: string, id_number_masked: string, registration_id: string, requested_at: string, staff: string, office_name: string, };
 
-export type OverrideArgs = { 
-/**
- * card_expired | name_mismatch | supervisor_override
- */
-flag: string, supervisor_id: string, password: string, };
+export type OverrideArgs = { flag: FlagName, supervisor_id: string, password: string, };
 
-export type ManualArgs = { id_number: string, supervisor_id: string, password: string, };
+export type ManualArgs = { 
+/**
+ * A typed id number, or empty when `registration_id` (a search hit) is given.
+ */
+id_number: string, registration_id?: string, supervisor_id: string, password: string, };
 
 export type AttachArgs = { media_type: string, content_base64: string, };
 
@@ -244,7 +216,7 @@ export const commands = {
   counter_override: (args: OverrideArgs): Promise<CounterView> => invoke("counter_override", { args }),
   counter_manual: (args: ManualArgs): Promise<CounterView> => invoke("counter_manual", { args }),
   counter_attach: (args: AttachArgs): Promise<CounterView> => invoke("counter_attach", { args }),
-  counter_search: (args: QueryArgs): Promise<Array<Registration>> => invoke("counter_search", { args }),
+  counter_search: (args: QueryArgs): Promise<Array<SearchHit>> => invoke("counter_search", { args }),
   password_reset: (): Promise<ResetSlip> => invoke("password_reset"),
   confirmations_today: (): Promise<Array<ConfirmationRow>> => invoke("confirmations_today"),
   receipt: (args: IdArgs): Promise<Receipt> => invoke("receipt", { args }),

@@ -4,15 +4,15 @@ import type { CounterView, Refusal } from "../src/bindings";
 
 const view = (over: Partial<CounterView>): CounterView => ({
   stage: "idle", card: null, card_source: null, registration: null, refusals: [], flags: [], photo: null,
-  photo_jpeg_base64: null, receipt: null, notice: null, chip_photo_jpeg_base64: null, can_confirm: false, ...over,
+  photo_jpeg_base64: null, receipt: null, notice: null, chip_photo_jpeg_base64: null, can_capture: false, can_confirm: false, ...over,
 });
 const reg = { registration_id: "R1" } as CounterView["registration"];
 
 describe("keyboard", () => {
-  it("Space captures only when a registration is matched", () => {
+  it("Space captures only when the core says a photo may be taken", () => {
     expect(keyAction(" ", view({}), false)).toBeNull();
-    expect(keyAction(" ", view({ stage: "matched", registration: reg }), false)).toBe("capture");
-    expect(keyAction(" ", view({ stage: "refused", registration: reg }), false)).toBeNull();
+    expect(keyAction(" ", view({ stage: "matched", registration: reg, can_capture: true }), false)).toBe("capture");
+    expect(keyAction(" ", view({ stage: "matched", registration: reg }), false)).toBeNull();
     expect(keyAction(" ", view({ stage: "confirmed", registration: reg }), false)).toBeNull();
   });
   it("Enter confirms only when the core says it can", () => {

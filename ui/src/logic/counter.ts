@@ -4,11 +4,11 @@ import type { CounterView, Refusal } from "../bindings";
 
 export type Action = "capture" | "confirm" | "cancel" | null;
 
-/** Space captures, Enter confirms, Esc cancels — only when that step makes sense. */
+/** Space captures, Enter confirms, Esc cancels — only when the core says that step is allowed. */
 export function keyAction(key: string, v: CounterView | null, typing: boolean): Action {
   if (typing || !v) return null;
   if (key === "Escape") return v.stage === "idle" ? null : "cancel";
-  if (key === " " || key === "Spacebar") return v.registration && v.stage !== "confirmed" && v.stage !== "refused" ? "capture" : null;
+  if (key === " " || key === "Spacebar") return v.can_capture ? "capture" : null;
   if (key === "Enter") return v.can_confirm ? "confirm" : null;
   return null;
 }

@@ -1,7 +1,7 @@
 // Turns whatever an IPC call rejected with into one Chinese line for staff.
-import type { DeskError } from "../bindings";
+import type { ErrorInfo } from "../bindings";
 
-export function isDeskError(e: unknown): e is DeskError {
+export function isDeskError(e: unknown): e is ErrorInfo {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
 }
 

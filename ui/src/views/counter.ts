@@ -141,7 +141,7 @@ export function renderCounter(): HTMLElement {
       field("报名姓名", reg?.name, "reg-name"),
       field("专业", reg ? `${reg.major.name}（${reg.major.code}，${reg.major.level}）` : null, "reg-major"),
       field("类别", reg ? (reg.kind === "enrolled" ? `在籍（准考证号 ${reg.admission_number ?? ""}）` : "新生") : null),
-      field("专升本", reg ? (reg.upgrade ? `是，前置学历${PRIOR_STATUS[reg.prior_education.status] ?? reg.prior_education.status}` : "否") : null),
+      field("专升本", reg ? (reg.upgrade ? `是，前置学历${PRIOR_STATUS[reg.prior_education_status] ?? reg.prior_education_status}` : "否") : null),
       ...v.refusals.map(refusalBox),
       v.flags.length ? h("p", { class: "flags", id: "counter-flags" }, `标记：${v.flags.join("，")}`) : null,
       ),
@@ -155,7 +155,7 @@ export function renderCounter(): HTMLElement {
       h(
         "div",
         { class: "row" },
-        h("button", { id: "capture", class: "primary", disabled: !reg || v.stage === "confirmed" || v.stage === "refused", onclick: capture }, v.photo ? "重拍（空格）" : "拍照（空格）"),
+        h("button", { id: "capture", class: "primary", disabled: !v.can_capture, onclick: capture }, v.photo ? "重拍（空格）" : "拍照（空格）"),
         h("button", { id: "confirm", class: "primary big", disabled: !v.can_confirm, onclick: confirm }, "确认（回车）"),
         h("button", { id: "cancel", disabled: v.stage === "idle", onclick: cancel }, "取消（Esc）"),
       ),
@@ -180,14 +180,21 @@ export function renderCounter(): HTMLElement {
   // Tools: demo swipes, manual entry, search.
   const searchBox = h("input", { id: "search", placeholder: "身份证号后 6 位或姓名" }) as HTMLInputElement;
   const results = h("div", { id: "search-results", class: "search-results" });
-  const manual = (prefill: string) =>
+  const manual = () =>
     page.append(
       supervisorDialog("手工录入（需主管授权）", true, async (id, sup, pw) => {
-        show(await commands.counter_manual({ id_number: id || prefill, supervisor_id: sup, password: pw }));
+        show(await commands.counter_manual({ id_number: id, supervisor_id: sup, password: pw }));
+      }),
+    );
+  // A search hit carries no full id number: the core finds it by the registration id.
+  const manualHit = (registrationId: string) =>
+    page.append(
+      supervisorDialog("手工录入（需主管授权）", false, async (_id, sup, pw) => {
+        show(await commands.counter_manual({ id_number: "", registration_id: registrationId, supervisor_id: sup, password: pw }));
       }),
     );
   tools.append(
-    h("button", { id: "manual-entry", onclick: () => manual("") }, "手工录入"),
+    h("button", { id: "manual-entry", onclick: () => manual() }, "手工录入"),
     searchBox,
     h(
       "button",
@@ -205,12 +212,10 @@ export function renderCounter(): HTMLElement {
                         class: "link",
                         onclick: () => {
                           results.replaceChildren();
-                          manual(r.id_number);
-                          const idField = document.getElementById("dlg-id-number") as HTMLInputElement | null;
-                          if (idField) idField.value = r.id_number;
+                          manualHit(r.registration_id);
                         },
                       },
-                      `${r.name} ${r.id_number.slice(0, 6)}****${r.id_number.slice(-4)} ${r.major.name}`,
+                      `${r.name} ${r.id_number_masked} ${r.major_name}`,
                     ),
                   )
                 : [h("span", {}, "没有找到")]),
