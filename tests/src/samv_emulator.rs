@@ -1,5 +1,6 @@
 //! An in-tree SAM_V reader emulator on the master side of a real pseudo-terminal. The reader
-//! under test opens the slave path like any serial port.
+//! under test opens the slave path like any serial port. The master sees the rate the slave is
+//! set to, so a reader fixed at one baud rate can be emulated too.
 
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,6 +12,10 @@ use serialport::SerialPort;
 use zkdesk::idcard::samv::{self, Command, Decoded, Reply, Status};
 use zkdesk::idcard::text::TEXT_LEN;
 
+/// The SAM id the emulator gives to `12 FF`: 05.01-20101020-0013244527-2426503416 as vendor
+/// tools print it (little-endian 16, 16, 32, 32 and 32-bit numbers).
+pub const SAM_ID: [u8; 16] = [0x05, 0x00, 0x01, 0x00, 0x9C, 0xB7, 0x32, 0x01, 0x6F, 0x18, 0xCA, 0x00, 0xF8, 0x80, 0xA1, 0x90];
+
 /// What the emulated reader does; tests change it while it runs.
 #[derive(Default)]
 pub struct Behaviour {
@@ -18,8 +23,15 @@ pub struct Behaviour {
     pub card: Option<([u8; TEXT_LEN], Vec<u8>)>,
     /// Found since it was placed (a card must leave before it can be found again).
     pub found: bool,
-    /// Flip the checksum of the next read reply.
-    pub corrupt_next_read: bool,
+    /// Flip the checksum of this many of the next read replies.
+    pub corrupt_reads: usize,
+    /// Answer reads in the `30 10` layout with this fingerprint block (readers set up to always
+    /// include it), instead of the `30 01` layout.
+    pub fingerprint: Option<Vec<u8>>,
+    /// Cut the last data byte of this many of the next read replies (in a well-formed frame).
+    pub truncate_reads: usize,
+    /// Answer only while the line is set to this rate (a reader fixed at it); `None`: any rate.
+    pub baud: Option<u32>,
     /// Write replies in chunks of this many bytes (0 = all at once).
     pub chunk: usize,
     /// Do not answer at all (a hung reader).
@@ -78,7 +90,7 @@ fn answer(cmd: Command, s: &mut Behaviour) -> Reply {
     match cmd {
         Command::Reset | Command::Baud(_) => Reply::new(Status::Ok, vec![]),
         Command::SamStatus => Reply::new(Status::Ok, vec![]),
-        Command::SamId => Reply::new(Status::Ok, vec![0x05; 16]),
+        Command::SamId => Reply::new(Status::Ok, SAM_ID.to_vec()),
         Command::Find => match &s.card {
             Some(_) if !s.found => {
                 s.found = true;
@@ -93,7 +105,15 @@ fn answer(cmd: Command, s: &mut Behaviour) -> Reply {
         Command::Read | Command::ReadWithFingerprint => match &s.card {
             Some((text, photo)) if s.found => {
                 s.reads += 1;
-                Reply::new(Status::Ok, samv::join_read(text, photo))
+                let mut data = match &s.fingerprint {
+                    Some(fp) => samv::join_read_with_fingerprint(text, photo, fp),
+                    None => samv::join_read(text, photo),
+                };
+                if s.truncate_reads > 0 {
+                    s.truncate_reads -= 1;
+                    data.pop();
+                }
+                Reply::new(Status::Ok, data)
             }
             _ => Reply::new(Status::ReadFailed, vec![]),
         },
@@ -121,14 +141,17 @@ fn serve(mut port: serialport::TTYPort, state: Arc<Mutex<Behaviour>>, stop: Arc<
                 let _ = port.write_all(&Reply::new(Status::BadCommand, vec![]).encode());
                 continue;
             };
+            let line_baud = port.baud_rate().ok();
             let (mut bytes, chunk) = {
                 let mut s = state.lock().unwrap();
-                if s.silent {
+                // At another rate than its own a real reader hears noise and stays silent.
+                if s.silent || s.baud.is_some_and(|b| Some(b) != line_baud) {
                     continue;
                 }
                 let reply = answer(cmd, &mut s);
                 let mut bytes = reply.encode();
-                if matches!(cmd, Command::Read) && reply.status == Status::Ok && std::mem::take(&mut s.corrupt_next_read) {
+                if matches!(cmd, Command::Read) && reply.status == Status::Ok && s.corrupt_reads > 0 {
+                    s.corrupt_reads -= 1;
                     *bytes.last_mut().unwrap() ^= 0x5A;
                 }
                 (bytes, s.chunk)

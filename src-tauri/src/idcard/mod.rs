@@ -1,6 +1,7 @@
 //! Second-generation ID cards. Invariant: every reader ends in the same [`text::parse`] and
 //! yields [`reader::ReaderEvent`]s on one channel; codec and parser are pure and never panic.
 
+pub mod detect;
 pub mod gb11643;
 pub mod identity;
 pub mod reader;
@@ -107,6 +108,19 @@ mod tests {
         assert_eq!(decode_any(&block).unwrap(), card);
         let spaced: String = block.iter().map(|b| format!("{b:02x} ")).collect();
         assert_eq!(decode_any(spaced.as_bytes()).unwrap(), card);
+    }
+
+    #[test]
+    fn a_fingerprint_reply_decodes_to_the_same_identity() {
+        let card = text::tests::resident();
+        let data = samv::join_read_with_fingerprint(&text::encode(&card), &[0x11; samv::PHOTO_LEN], &[0x22; 1024]);
+        let frame = samv::Reply::new(samv::Status::Ok, data).encode();
+        let got = decode_any(&frame).unwrap();
+        assert_eq!(got.name, card.name);
+        assert_eq!(got.id_number, card.id_number);
+        assert!(got.id_number_valid);
+        let photo = base64::engine::general_purpose::STANDARD.decode(got.photo_wlt_base64.unwrap()).unwrap();
+        assert_eq!(photo, vec![0x11; samv::PHOTO_LEN]);
     }
 
     #[test]

@@ -163,11 +163,14 @@ impl Reply {
     }
 }
 
-/// The data of a `30 01` reply: the text block and the WLT photo.
+/// The data of a read reply: the text block, the WLT photo and, after `30 10`, the fingerprint
+/// block (kept for a later use; nothing reads it today).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadData {
     pub text: [u8; TEXT_LEN],
     pub photo: Vec<u8>,
+    /// `None` for a `30 01` reply; `Some` (possibly empty) for a `30 10` reply.
+    pub fingerprint: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -189,22 +192,38 @@ impl FrameError {
     }
 }
 
-/// Splits the data of a `30 01` reply: `text_len(2) photo_len(2) text photo`.
+fn be16(data: &[u8], at: usize) -> usize {
+    u16::from_be_bytes([data[at], data[at + 1]]) as usize
+}
+
+/// Splits the data of a read reply. A reply does not name its command, so the layout is told
+/// by the data length, which must add up exactly (a shifted header would parse into a garbage
+/// identity): `30 01` is `text_len(2) photo_len(2) text photo`, `30 10` is
+/// `text_len(2) photo_len(2) fp_len(2) text photo fingerprint`.
 pub fn split_read(data: &[u8]) -> Result<ReadData, FrameError> {
     if data.len() < 4 {
         return Err(FrameError::ReadData(format!("{} bytes, need at least 4", data.len())));
     }
-    let text_len = u16::from_be_bytes([data[0], data[1]]) as usize;
-    let photo_len = u16::from_be_bytes([data[2], data[3]]) as usize;
+    let (text_len, photo_len) = (be16(data, 0), be16(data, 2));
     if text_len != TEXT_LEN {
         return Err(FrameError::ReadData(format!("text length {text_len}, expected {TEXT_LEN}")));
     }
-    if data.len() < 4 + text_len + photo_len {
-        return Err(FrameError::ReadData(format!("{} bytes, header promises {}", data.len(), 4 + text_len + photo_len)));
-    }
+    let (header, fp_len) = if data.len() == 4 + text_len + photo_len {
+        (4, None)
+    } else if data.len() >= 6 && data.len() == 6 + text_len + photo_len + be16(data, 4) {
+        (6, Some(be16(data, 4)))
+    } else {
+        return Err(FrameError::ReadData(format!(
+            "{} bytes fit neither layout (text {text_len}, photo {photo_len}, fingerprint {:?})",
+            data.len(),
+            (data.len() >= 6).then(|| be16(data, 4))
+        )));
+    };
+    let photo_at = header + TEXT_LEN;
+    let fp_at = photo_at + photo_len;
     let mut text = [0u8; TEXT_LEN];
-    text.copy_from_slice(&data[4..4 + TEXT_LEN]);
-    Ok(ReadData { text, photo: data[4 + TEXT_LEN..4 + TEXT_LEN + photo_len].to_vec() })
+    text.copy_from_slice(&data[header..photo_at]);
+    Ok(ReadData { text, photo: data[photo_at..fp_at].to_vec(), fingerprint: fp_len.map(|_| data[fp_at..].to_vec()) })
 }
 
 /// Builds the data of a `30 01` reply (used by emulators and tests).
@@ -215,6 +234,30 @@ pub fn join_read(text: &[u8; TEXT_LEN], photo: &[u8]) -> Vec<u8> {
     d.extend_from_slice(text);
     d.extend_from_slice(photo);
     d
+}
+
+/// Builds the data of a `30 10` reply: text, photo and fingerprint (used by emulators and tests).
+pub fn join_read_with_fingerprint(text: &[u8; TEXT_LEN], photo: &[u8], fingerprint: &[u8]) -> Vec<u8> {
+    let mut d = Vec::with_capacity(6 + TEXT_LEN + photo.len() + fingerprint.len());
+    d.extend_from_slice(&(TEXT_LEN as u16).to_be_bytes());
+    d.extend_from_slice(&(photo.len() as u16).to_be_bytes());
+    d.extend_from_slice(&(fingerprint.len() as u16).to_be_bytes());
+    d.extend_from_slice(text);
+    d.extend_from_slice(photo);
+    d.extend_from_slice(fingerprint);
+    d
+}
+
+/// The SAM id (`12 FF` answer, 16 bytes) as vendor tools print it: two little-endian 16-bit
+/// numbers and three little-endian 32-bit numbers, `05.01-20101020-0013244527-2426503416`.
+/// Anything but 16 bytes is shown as hex, so an odd reader still shows something to compare.
+pub fn format_sam_id(data: &[u8]) -> String {
+    let Ok(b) = <&[u8; 16]>::try_from(data) else {
+        return hex::encode_upper(data);
+    };
+    let u16le = |i: usize| u16::from_le_bytes([b[i], b[i + 1]]);
+    let u32le = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    format!("{:02}.{:02}-{:08}-{:010}-{:010}", u16le(0), u16le(2), u32le(4), u32le(8), u32le(12))
 }
 
 /// What the stream decoder yields.
@@ -444,5 +487,50 @@ mod tests {
         let mut d = join_read(&[0x20; TEXT_LEN], &[1; 10]);
         d.truncate(100);
         assert!(split_read(&d).is_err());
+    }
+
+    #[test]
+    fn a_fingerprint_reply_is_told_apart_by_its_length() {
+        let mut text = [0x20u8; TEXT_LEN];
+        text[0] = 0x41;
+        let photo = vec![0x57; PHOTO_LEN];
+        // 0, one and two fingerprints: 1297, 1809 and 2321 bytes on the wire.
+        for fp_len in [0usize, 512, 1024] {
+            let fp: Vec<u8> = (0..fp_len).map(|i| (i % 7) as u8).collect();
+            let data = join_read_with_fingerprint(&text, &photo, &fp);
+            assert_eq!(Reply::new(Status::Ok, data.clone()).encode().len(), 1297 + fp_len);
+            let rd = split_read(&data).unwrap();
+            assert_eq!(rd.text, text, "text shifted with fp_len {fp_len}");
+            assert_eq!(rd.photo, photo);
+            assert_eq!(rd.fingerprint, Some(fp));
+        }
+        assert_eq!(split_read(&join_read(&text, &photo)).unwrap().fingerprint, None);
+    }
+
+    #[test]
+    fn read_data_whose_lengths_do_not_add_up_is_refused() {
+        let text = [0x20u8; TEXT_LEN];
+        let photo = vec![0x57; PHOTO_LEN];
+        // One byte too many or too few for either layout.
+        let mut long = join_read(&text, &photo);
+        long.push(0);
+        assert!(split_read(&long).is_err());
+        let mut fp = join_read_with_fingerprint(&text, &photo, &[1; 512]);
+        fp.pop();
+        assert!(split_read(&fp).is_err());
+        fp.extend_from_slice(&[1, 1]);
+        assert!(split_read(&fp).is_err());
+    }
+
+    #[test]
+    fn sam_ids_print_as_vendor_tools_do() {
+        let mut id = Vec::new();
+        id.extend_from_slice(&5u16.to_le_bytes());
+        id.extend_from_slice(&1u16.to_le_bytes());
+        id.extend_from_slice(&20101020u32.to_le_bytes());
+        id.extend_from_slice(&13244527u32.to_le_bytes());
+        id.extend_from_slice(&2426503416u32.to_le_bytes());
+        assert_eq!(format_sam_id(&id), "05.01-20101020-0013244527-2426503416");
+        assert_eq!(format_sam_id(&[0xAB, 0x01]), "AB01");
     }
 }

@@ -1,13 +1,14 @@
 //! Card readers. Invariant: each reader runs on its own thread and reports only through one
 //! [`ReaderEvent`] channel; a slow or dead reader never blocks its caller.
 //!
-//! Specs: `serial:PATH[@BAUD]` (SAM_V), `pcsc[:NAME]` (PC/SC), `sim:FILE` (cards from JSON).
+//! Specs: `serial:PATH[@BAUD]` (SAM_V; BAUD is tried first, then the other usual rates),
+//! `pcsc[:NAME]` (PC/SC), `sim:FILE` (cards from JSON).
 
-mod pcsc;
-mod serial;
+pub(crate) mod pcsc;
+pub(crate) mod serial;
 mod sim;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -19,7 +20,7 @@ use ts_rs::TS;
 use super::IdentityCard;
 
 pub use self::pcsc::{is_builtin_sam_atr, PcscBlocks};
-pub use self::serial::SerialTimings;
+pub use self::serial::{SerialTimings, BAUDS, READ_ATTEMPTS};
 pub use self::sim::SimFile;
 
 /// What a reader reports.
@@ -138,9 +139,16 @@ pub struct ReaderHandle {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
     sim: Option<Sender<sim::SimCommand>>,
+    baud: serial::WorkingBaud,
 }
 
 impl ReaderHandle {
+    /// For a serial reader: the rate it answered at (it may differ from the spec's when the
+    /// reader was found at the fallback rate); `None` until it answered, and for other readers.
+    pub fn serial_baud(&self) -> Option<u32> {
+        Some(self.baud.load(Ordering::Relaxed)).filter(|&b| b != 0)
+    }
+
     /// For the simulated reader: place card `index` of the file on the reader.
     pub fn swipe(&self, index: usize) -> Result<(), String> {
         self.sim_command(sim::SimCommand::Swipe(index))
@@ -179,9 +187,11 @@ pub fn spawn_with(spec: &ReaderSpec, timings: SerialTimings) -> Result<ReaderHan
     let stop = Arc::new(AtomicBool::new(false));
     let link = Link { tx, stop: stop.clone() };
     let mut sim_tx = None;
+    let working = Arc::new(AtomicU32::new(0));
     let thread = match spec.clone() {
         ReaderSpec::Serial { path, baud } => {
-            std::thread::Builder::new().name("reader-serial".into()).spawn(move || serial::run(&path, baud, timings, link))
+            let working = working.clone();
+            std::thread::Builder::new().name("reader-serial".into()).spawn(move || serial::run(&path, baud, timings, link, working))
         }
         ReaderSpec::Pcsc { name } => std::thread::Builder::new().name("reader-pcsc".into()).spawn(move || pcsc::run(name.as_deref(), link)),
         ReaderSpec::Sim { file } => {
@@ -192,7 +202,7 @@ pub fn spawn_with(spec: &ReaderSpec, timings: SerialTimings) -> Result<ReaderHan
         }
     }
     .map_err(|e| format!("cannot start reader thread: {e}"))?;
-    Ok(ReaderHandle { events: rx, stop, thread: Some(thread), sim: sim_tx })
+    Ok(ReaderHandle { events: rx, stop, thread: Some(thread), sim: sim_tx, baud: working })
 }
 
 #[cfg(test)]

@@ -1,8 +1,11 @@
 //! `pcsc[:NAME]`: PC/SC readers, event-driven with `SCardGetStatusChange` (cards and hot-plug).
-//! A reader with a built-in SAM (ATR bytes 13–14 = `90 00`) gives the decoded data in blocks
-//! read with `FF B0 P1 00 00`; a plain reader gives only the card UID (`00 36 00 00 08`).
+//! A reader with a built-in SAM (zero-based ATR bytes 13–14 = `90 00`, or, when the ATR does
+//! not say, a 260-byte answer to `FF B0 00 00 00`) gives the decoded data in blocks read with
+//! `FF B0 P1 00 00`; a plain reader gives only the card UID (`00 36 00 00 08`).
 
+use std::collections::BTreeSet;
 use std::ffi::{CStr, CString};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use pcsc::{Context, Protocols, ReaderState, Scope, ShareMode, State};
@@ -18,9 +21,46 @@ pub const GET_UID: [u8; 5] = [0x00, 0x36, 0x00, 0x00, 0x08];
 pub const BLOCKS: u8 = 6;
 const POLL: Duration = Duration::from_millis(300);
 
-/// The built-in-SAM readers mark themselves with `90 00` at ATR bytes 13–14 (1-based).
+/// The built-in-SAM readers mark themselves with `90 00` at zero-based ATR offsets 13 and 14
+/// (hex characters 26..30), exactly as the public implementation that drives them checks.
 pub fn is_builtin_sam_atr(atr: &[u8]) -> bool {
-    atr.len() >= 14 && atr[12] == 0x90 && atr[13] == 0x00
+    atr.len() > 14 && atr[13] == 0x90 && atr[14] == 0x00
+}
+
+/// Readers seen with a built-in SAM in this process, so that detection can report one whose
+/// card has been taken away (without a card there is nothing to ask).
+static KNOWN_SAM: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+
+fn remember_builtin_sam(reader: &CStr) {
+    if let Ok(mut known) = KNOWN_SAM.lock() {
+        known.insert(reader.to_string_lossy().into_owned());
+    }
+}
+
+fn known_builtin_sam(reader: &CStr) -> bool {
+    KNOWN_SAM.lock().is_ok_and(|known| known.contains(reader.to_string_lossy().as_ref()))
+}
+
+/// Readers differ and not all mark their ATR: one `FF B0 00 00 00` tells. A built-in SAM answers
+/// block 0, a 4-byte header and the 256-byte text; a plain reader refuses or answers otherwise.
+fn probe_block0(card: &pcsc::Card) -> Option<Vec<u8>> {
+    transmit(card, &PcscBlocks::read_apdu(0)).ok().filter(|d| d.len() == 4 + TEXT_LEN)
+}
+
+/// How the reader of a card was found to have a built-in SAM, or not.
+enum Sam {
+    Plain,
+    ByAtr,
+    /// The probe already read block 0: it is not read twice.
+    ByProbe(Vec<u8>),
+}
+
+fn builtin_sam(card: &pcsc::Card, reader: &CStr, atr: &[u8]) -> Sam {
+    let sam = if is_builtin_sam_atr(atr) { Sam::ByAtr } else { probe_block0(card).map_or(Sam::Plain, Sam::ByProbe) };
+    if !matches!(sam, Sam::Plain) {
+        remember_builtin_sam(reader);
+    }
+    sam
 }
 
 /// The `FF B0 P1 00 00` block layout: block 0 = 4-byte header + text; the photo is bytes
@@ -91,22 +131,15 @@ fn read_card(ctx: &Context, reader: &CStr, atr: &[u8], link: &Link) -> bool {
         Err(e) => return link.error("读卡失败，请重新放卡", format!("connect to {reader:?}: {e}")),
     };
     let uid = transmit(&card, &GET_UID).ok().map(hex::encode);
-    if !is_builtin_sam_atr(atr) {
-        return match uid {
-            Some(uid) => link.send(ReaderEvent::CardUidOnly {
-                uid,
-                message: "此读卡器只能读取卡号，不能读取身份证信息，请使用带安全模块的身份证读卡器".into(),
-            }),
-            None => link.error("无法识别的卡片，请放置身份证", format!("plain reader: no UID from card with ATR {}", hex::encode(atr))),
-        };
-    }
-    let mut blocks = Vec::with_capacity(BLOCKS as usize);
-    for b in 0..BLOCKS {
-        match transmit(&card, &PcscBlocks::read_apdu(b)) {
-            Ok(d) => blocks.push(d),
-            Err(e) => return link.error("读卡失败，请重新放卡", format!("built-in SAM block {b}: {e}")),
-        }
-    }
+    let block0 = match builtin_sam(&card, reader, atr) {
+        Sam::ByAtr => None,
+        Sam::ByProbe(b) => Some(b),
+        Sam::Plain => return uid_only(uid, atr, link),
+    };
+    let blocks = match read_blocks(&card, block0) {
+        Ok(b) => b,
+        Err(e) => return link.error("读卡失败，请重新放卡", e),
+    };
     match PcscBlocks::join(&blocks) {
         Ok((text_block, photo)) => {
             let mut identity = with_photo(text::parse(&text_block), &photo);
@@ -114,6 +147,69 @@ fn read_card(ctx: &Context, reader: &CStr, atr: &[u8], link: &Link) -> bool {
             link.send(ReaderEvent::CardRead { card: Box::new(identity) })
         }
         Err(e) => link.error("读卡数据不完整，请重新放卡", format!("built-in SAM blocks: {e}")),
+    }
+}
+
+fn uid_only(uid: Option<String>, atr: &[u8], link: &Link) -> bool {
+    match uid {
+        Some(uid) => link.send(ReaderEvent::CardUidOnly {
+            uid,
+            message: "此读卡器只能读取卡号，不能读取身份证信息，请使用带安全模块的身份证读卡器".into(),
+        }),
+        None => link.error("无法识别的卡片，请放置身份证", format!("plain reader: no UID from card with ATR {}", hex::encode(atr))),
+    }
+}
+
+/// All six blocks; block 0 is reused when the probe already read it.
+fn read_blocks(card: &pcsc::Card, block0: Option<Vec<u8>>) -> Result<Vec<Vec<u8>>, String> {
+    let mut blocks = Vec::with_capacity(BLOCKS as usize);
+    let first = u8::from(block0.is_some());
+    blocks.extend(block0);
+    for b in first..BLOCKS {
+        blocks.push(transmit(card, &PcscBlocks::read_apdu(b)).map_err(|e| format!("built-in SAM block {b}: {e}"))?);
+    }
+    Ok(blocks)
+}
+
+/// One PC/SC reader as detection sees it.
+pub(crate) struct Surveyed {
+    pub name: String,
+    pub builtin_sam: bool,
+}
+
+/// Every PC/SC reader, and whether each has a built-in SAM: by the ATR or the probe when a card
+/// is present, by what this process saw before otherwise. No pcscd or no reader: an empty list.
+pub(crate) fn survey() -> Vec<Surveyed> {
+    let ctx = match Context::establish(Scope::User) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::info!("device detection: no PC/SC service: {e}");
+            return Vec::new();
+        }
+    };
+    let names = ctx.list_readers_owned().unwrap_or_default();
+    names.iter().map(|n| Surveyed { name: n.to_string_lossy().into_owned(), builtin_sam: reader_has_sam(&ctx, n) }).collect()
+}
+
+fn reader_has_sam(ctx: &Context, reader: &CStr) -> bool {
+    if known_builtin_sam(reader) {
+        return true;
+    }
+    // UNAWARE with no wait: the current state at once.
+    let mut states = [ReaderState::new(reader.to_owned(), State::UNAWARE)];
+    if ctx.get_status_change(Duration::ZERO, &mut states).is_err() {
+        return false;
+    }
+    let ev = states[0].event_state();
+    if !ev.contains(State::PRESENT) || ev.contains(State::MUTE) {
+        return false;
+    }
+    match ctx.connect(reader, ShareMode::Shared, Protocols::ANY) {
+        Ok(card) => !matches!(builtin_sam(&card, reader, states[0].atr()), Sam::Plain),
+        Err(e) => {
+            tracing::info!("device detection: cannot connect to the card on {reader:?}: {e}");
+            false
+        }
     }
 }
 
@@ -269,11 +365,16 @@ mod tests {
     }
 
     #[test]
-    fn sam_atr_marker() {
-        let mut atr = vec![0x3B, 0x8C, 0x80, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0x90, 0x00, 0, 0, 0];
+    fn sam_atr_marker_is_at_zero_based_13_and_14() {
+        let mut atr = vec![0x3B, 0x8C, 0x80, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x90, 0x00, 0, 0];
         assert!(is_builtin_sam_atr(&atr));
-        atr[12] = 0x00;
+        assert_eq!(&hex::encode_upper(&atr)[26..30], "9000");
+        atr[14] = 0x01;
         assert!(!is_builtin_sam_atr(&atr));
+        // The one-based reading (bytes 12 and 13) is not the marker.
+        let shifted = vec![0x3B, 0x8C, 0x80, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0x90, 0x00, 0, 0, 0];
+        assert!(!is_builtin_sam_atr(&shifted));
+        assert!(!is_builtin_sam_atr(&atr[..14]));
         assert!(!is_builtin_sam_atr(&[0x3B, 0x00]));
     }
 }

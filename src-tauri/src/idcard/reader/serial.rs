@@ -1,12 +1,28 @@
 //! `serial:PATH[@BAUD]`: a SAM_V reader on a serial port (RS-232, USB-CDC, or a TCP serial
-//! server mapped to a tty). Reset and status on open; find every poll interval; select and
-//! read a new card; select to notice that it left; reconnect after an unplug.
+//! server mapped to a tty). Status (at the given rate, then the other usual one), reset and
+//! status on open; find every poll interval; select and read a new card (a damaged reply is
+//! asked for again); select to notice that it left; reconnect after an unplug.
 
 use std::io::{Read, Write};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use super::{Link, ReaderEvent};
-use crate::idcard::samv::{self, Command, Decoded, Reply, Status};
+use crate::idcard::samv::{self, Command, Decoded, FrameError, Reply, Status};
+use crate::idcard::{DecodeError, IdentityCard};
+
+/// The rates tried, in this order after the configured one: the SAM_V default, then the rate
+/// older readers and many TCP serial servers are left at.
+pub const BAUDS: [u32; 2] = [115_200, 9_600];
+
+/// `30 01` attempts per placement: a damaged reply is asked for twice more before staff are
+/// told to lift and re-place the card.
+pub const READ_ATTEMPTS: usize = 3;
+
+/// The configured rate first, then the others of [`BAUDS`].
+fn baud_order(first: u32) -> Vec<u32> {
+    std::iter::once(first).chain(BAUDS.into_iter().filter(|&b| b != first)).collect()
+}
 
 /// How long each step may take. Tests shorten them; the defaults suit real readers.
 #[derive(Debug, Clone, Copy)]
@@ -53,6 +69,20 @@ impl Port {
         Ok(Port { port, decoder: samv::StreamDecoder::new() })
     }
 
+    /// The first rate at which the reader answers SAM status (any status: a reader whose SAM
+    /// fails still speaks SAM_V); `None` when it answers at none.
+    fn find_baud(&mut self, bauds: &[u32], timeout: Duration) -> Result<Option<u32>, Failure> {
+        for &baud in bauds {
+            self.port.set_baud_rate(baud).map_err(|e| Failure::Io(e.into()))?;
+            match self.exchange(Command::SamStatus, timeout) {
+                Ok(_) => return Ok(Some(baud)),
+                Err(f @ Failure::Io(_)) => return Err(f),
+                Err(_) => {}
+            }
+        }
+        Ok(None)
+    }
+
     /// Sends a command and waits for its reply.
     fn exchange(&mut self, cmd: Command, timeout: Duration) -> Result<Reply, Failure> {
         // A late answer to an earlier command must not be taken for this one's.
@@ -89,8 +119,12 @@ enum State {
     Present,
 }
 
+/// Where the reader loop says which rate worked (0 until one did).
+pub type WorkingBaud = std::sync::Arc<AtomicU32>;
+
 /// The reader loop: runs until the link is stopped or nobody listens.
-pub fn run(path: &str, baud: u32, t: SerialTimings, link: Link) {
+pub fn run(path: &str, baud: u32, t: SerialTimings, link: Link, working: WorkingBaud) {
+    let line = Line { path, bauds: baud_order(baud), working };
     let mut lost_reported = false;
     while !link.stopped() {
         let mut port = match Port::open(path, baud) {
@@ -111,7 +145,7 @@ pub fn run(path: &str, baud: u32, t: SerialTimings, link: Link) {
                 continue;
             }
         };
-        match session(&mut port, t, &link, &mut lost_reported) {
+        match session(&mut port, &line, t, &link, &mut lost_reported) {
             Ended::Stop => return,
             Ended::Lost(detail) => {
                 if !link.send(ReaderEvent::ReaderLost { message: "读卡器连接中断，正在重新连接".into(), detail }) {
@@ -131,8 +165,30 @@ enum Ended {
     Lost(String),
 }
 
-/// Brings the reader up (reset, SAM status); reports `ReaderBack` after a loss.
-fn start(port: &mut Port, t: SerialTimings, link: &Link, lost_reported: &mut bool) -> Result<bool, Ended> {
+/// The port a reader loop works on and what it learnt of it.
+struct Line<'a> {
+    path: &'a str,
+    bauds: Vec<u32>,
+    working: WorkingBaud,
+}
+
+impl Line<'_> {
+    fn found(&self, baud: u32) {
+        if self.working.swap(baud, Ordering::Relaxed) != baud {
+            tracing::info!("SAM_V reader on {} answers at {baud} baud", self.path);
+        }
+    }
+}
+
+/// Brings the reader up (find the rate, reset, SAM status); reports `ReaderBack` after a loss.
+fn start(port: &mut Port, line: &Line, t: SerialTimings, link: &Link, lost_reported: &mut bool) -> Result<bool, Ended> {
+    let baud = match port.find_baud(&line.bauds, t.command_timeout) {
+        Ok(Some(b)) => b,
+        Ok(None) => return Ok(false),
+        Err(Failure::Io(e)) => return Err(Ended::Lost(format!("serial port failed: {e}"))),
+        Err(_) => return Ok(false),
+    };
+    line.found(baud);
     // Some readers do not answer a reset; only the SAM status decides.
     let _ = port.exchange(Command::Reset, t.command_timeout);
     match port.exchange(Command::SamStatus, t.command_timeout) {
@@ -154,7 +210,7 @@ fn start(port: &mut Port, t: SerialTimings, link: &Link, lost_reported: &mut boo
     }
 }
 
-fn session(port: &mut Port, t: SerialTimings, link: &Link, lost_reported: &mut bool) -> Ended {
+fn session(port: &mut Port, line: &Line, t: SerialTimings, link: &Link, lost_reported: &mut bool) -> Ended {
     let mut up = false;
     let mut state = State::Searching;
     let mut silent = false;
@@ -163,7 +219,7 @@ fn session(port: &mut Port, t: SerialTimings, link: &Link, lost_reported: &mut b
             return Ended::Stop;
         }
         if !up {
-            match start(port, t, link, lost_reported) {
+            match start(port, line, t, link, lost_reported) {
                 Ok(ok) => up = ok,
                 Err(e) => return e,
             }
@@ -173,7 +229,7 @@ fn session(port: &mut Port, t: SerialTimings, link: &Link, lost_reported: &mut b
                     silent = true;
                     if !link.send(ReaderEvent::ReaderLost {
                         message: "读卡器无响应，正在重试".into(),
-                        detail: "no answer to SAM status".into(),
+                        detail: format!("no answer to SAM status at {:?} baud", line.bauds),
                     }) {
                         return Ended::Stop;
                     }
@@ -252,38 +308,52 @@ fn search(port: &mut Port, t: SerialTimings, link: &Link) -> Step {
         }
         Err(f) => return failure_step(f, link, "select"),
     }
-    match port.exchange(Command::Read, t.read_timeout) {
-        Ok(r) if r.status == Status::Ok => match crate::idcard::identity_from_read(&r.data) {
-            Ok(card) => {
-                if link.send(ReaderEvent::CardRead { card: Box::new(card) }) {
-                    Step::Now(State::Present)
-                } else {
-                    Step::Stop
-                }
-            }
-            Err(e) => {
-                if link.error(e.message(), format!("read reply: {e}")) {
-                    Step::Now(State::Present)
-                } else {
-                    Step::Stop
-                }
-            }
-        },
-        Ok(r) => {
-            if link.error(r.status.message(), format!("read answered {:?}", r.status)) {
-                Step::Now(State::Present)
+    let step = match read_with_retries(port, t) {
+        Ok(Ok(card)) => {
+            return if link.send(ReaderEvent::CardRead { card: Box::new(card) }) { Step::Now(State::Present) } else { Step::Stop }
+        }
+        Ok(Err(status)) => {
+            if link.error(status.message(), format!("read answered {status:?}")) {
+                Step::Stay
             } else {
                 Step::Stop
             }
         }
-        Err(f) => {
-            let step = failure_step(f, link, "read");
-            // A damaged read leaves the card in the field: staff re-place it.
-            if matches!(step, Step::Stay) {
-                Step::Now(State::Present)
-            } else {
-                step
+        Err(f @ Failure::Corrupt(_)) => failure_step(f, link, &format!("read (after {READ_ATTEMPTS} attempts)")),
+        Err(f) => failure_step(f, link, "read"),
+    };
+    // A failed read leaves the card in the field: staff lift and re-place it.
+    if matches!(step, Step::Stay) {
+        Step::Now(State::Present)
+    } else {
+        step
+    }
+}
+
+/// One `30 01`: the identity, the reader's refusal, or why no usable answer came. Read data
+/// whose lengths do not add up counts as damaged, like a bad checksum.
+fn read_once(port: &mut Port, t: SerialTimings) -> Result<Result<IdentityCard, Status>, Failure> {
+    let r = port.exchange(Command::Read, t.read_timeout)?;
+    if r.status != Status::Ok {
+        return Ok(Err(r.status));
+    }
+    crate::idcard::identity_from_read(&r.data).map(Ok).map_err(|e| match e {
+        DecodeError::Frame(f) => Failure::Corrupt(f),
+        other => Failure::Corrupt(FrameError::ReadData(other.to_string())),
+    })
+}
+
+/// A damaged reply is most often noise on the line, not the card: ask again while the card is
+/// still selected rather than making staff lift it.
+fn read_with_retries(port: &mut Port, t: SerialTimings) -> Result<Result<IdentityCard, Status>, Failure> {
+    let mut attempt = 1;
+    loop {
+        match read_once(port, t) {
+            Err(Failure::Corrupt(e)) if attempt < READ_ATTEMPTS => {
+                tracing::info!("read reply damaged (attempt {attempt} of {READ_ATTEMPTS}), asking again: {e}");
+                attempt += 1;
             }
+            other => return other,
         }
     }
 }
@@ -301,5 +371,36 @@ fn check_present(port: &mut Port, t: SerialTimings, link: &Link) -> Step {
         }
         Err(Failure::Corrupt(_)) => Step::Stay,
         Err(f) => failure_step(f, link, "presence check"),
+    }
+}
+
+/// A port that answers SAM_V, as detection reports it.
+pub(crate) struct Answering {
+    pub baud: u32,
+    /// The SAM id (`12 FF`) in the vendor tools' form, when the reader gives it.
+    pub sam_id: Option<String>,
+}
+
+/// Asks a port for SAM status at each usual rate, `timeout` per rate, then for its SAM id.
+/// `None` when it cannot be opened (absent, or held by a running reader) or never answers.
+pub(crate) fn probe(path: &str, timeout: Duration) -> Option<Answering> {
+    let mut port = Port::open(path, BAUDS[0]).map_err(|e| tracing::debug!("device detection: cannot open {path}: {e}")).ok()?;
+    let baud = port.find_baud(&BAUDS, timeout).ok().flatten()?;
+    let sam_id = match port.exchange(Command::SamId, timeout) {
+        Ok(r) if r.status == Status::Ok && !r.data.is_empty() => Some(samv::format_sam_id(&r.data)),
+        _ => None,
+    };
+    Some(Answering { baud, sam_id })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_configured_rate_is_tried_first_then_the_others() {
+        assert_eq!(baud_order(115_200), vec![115_200, 9_600]);
+        assert_eq!(baud_order(9_600), vec![9_600, 115_200]);
+        assert_eq!(baud_order(57_600), vec![57_600, 115_200, 9_600]);
     }
 }
