@@ -72,6 +72,12 @@ enum Command {
         #[command(subcommand)]
         cmd: BlacklistCmd,
     },
+    /// Card readers (serial SAM_V, PC/SC with or without a built-in SAM) and cameras found now.
+    Devices {
+        /// Also probe these serial paths (on-board ports are not scanned by default).
+        #[arg(long = "serial")]
+        serial: Vec<String>,
+    },
     /// Cameras: list them, or save preview frames from one.
     Camera {
         #[command(subcommand)]
@@ -346,6 +352,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Card { cmd } => card(cmd),
         Command::Photo { cmd } => photo(cmd, json),
         Command::Camera { cmd } => camera(cmd, json),
+        Command::Devices { serial } => devices(serial),
         Command::Staff { cmd } => staff(&open(&dir)?, cmd, json),
         Command::Status => status(&open(&dir)?, json),
         Command::Station { cmd } => station(&open(&dir)?, cmd, json),
@@ -357,6 +364,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Blacklist { cmd } => blacklist(&open(&dir)?, cmd, json),
         Command::Audit { cmd: AuditCmd::Verify } => audit_verify(&open(&dir)?, json),
     }
+}
+
+/// Always JSON: the list is for tools and the settings screen.
+fn devices(serial: Vec<String>) -> Result<(), Failure> {
+    use zkdesk::idcard::detect::{detect, DetectOptions};
+    let list = detect(&DetectOptions { extra_serial: serial, ..DetectOptions::default() });
+    println!("{}", serde_json::to_string(&list).expect("device list serializes"));
+    Ok(())
 }
 
 fn open(dir: &std::path::Path) -> Result<Desk, Failure> {
