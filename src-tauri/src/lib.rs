@@ -2,19 +2,22 @@
 //!
 //! Map of the modules, bottom up (each states its invariant in its own doc comment):
 //!
-//! - [`domain`]  types and rules, pure: roles, id numbers, errors with staff-facing Chinese text.
-//!   No IO, no clock: time and ids are passed in.
-//! - [`idcard`]  second-generation ID cards: SAM_V codec, text parser, GB 11643, readers.
+//! - [`domain`]  types and rules, pure: roles, the counter rules, the vocabulary, errors with
+//!   staff-facing Chinese text. No IO, no clock: time and ids are passed in.
+//! - [`idcard`]  second-generation ID cards: SAM_V codec, text parser, GB 11643, readers, detection.
 //! - [`camera`]  webcam (nokhwa), still file or test pattern; the preview loop on its own thread.
 //! - [`photo`]   the standard photo: face box, crop, spec JPEG, quality checks.
-//! - [`store`]   the one SQLite file: open, migrations, repositories, the audit chain.
+//! - [`store`]   the one SQLite file: the only module with SQL; repositories, typed settings,
+//!   the audit chain; writes in `BEGIN IMMEDIATE` transactions.
 //! - [`sync`]    the provincial platform: HTTP client, feeds, number blocks, outbox, backoff.
-//! - [`desk`]    the application service: the only place that orchestrates; the GUI and `zkctl`
-//!   both call it and hold no rules of their own.
-//! - [`api`]     transport types shared by the GUI (exported to TypeScript) and `zkctl --json`.
-//! - `gui`       (feature `gui`) Tauri commands and events: thin adapters over [`desk`].
+//!   Never imports `desk`.
+//! - [`desk`]    the application service: the only place with rules and the only one that
+//!   orchestrates; the GUI and `zkctl` both call it and hold no rules of their own.
+//! - [`api`]     transport types for the GUI (exported to TypeScript) and `zkctl --json`,
+//!   converted from core types at this boundary.
+//! - `gui`       (feature `gui`) Tauri commands, events and the sync scheduler: thin adapters over [`desk`].
 //!
-//! The core never imports `tauri`; only `gui` does.
+//! The core never imports `tauri`; only `gui` does (`tests/tests/architecture.rs` checks).
 
 pub mod api;
 pub mod camera;

@@ -63,7 +63,7 @@ export type SyncPage = { station: StationInfo | null, status: StatusReport, park
 
 export type SyncProgress = { phase: SyncPhase, done: number, };
 
-export type SyncReport = { skipped: boolean, reference_updated: boolean, registrations_applied: number, registrations_ignored: number, tasks_applied: number, blocks_leased: number, accepted: number, parked: number, resent_after_stale: number, clock_offset_ms: number | null, 
+export type SyncReport = { skipped: boolean, reference_updated: boolean, registrations_applied: number, registrations_ignored: number, registrations_unknown_values: number, tasks_applied: number, blocks_leased: number, accepted: number, parked: number, resent_after_stale: number, clock_offset_ms: number | null, 
 /**
  * Chinese, for staff; set when the cycle stopped early.
  */

@@ -55,6 +55,8 @@ pub struct SyncReport {
     pub reference_updated: bool,
     pub registrations_applied: i64,
     pub registrations_ignored: i64,
+    /// Registrations kept with a status, kind or prior-education status this build does not know.
+    pub registrations_unknown_values: i64,
     pub tasks_applied: i64,
     pub blocks_leased: i64,
     pub accepted: i64,
@@ -293,6 +295,10 @@ impl Cycle<'_> {
                     let r: Registration = serde_json::from_value(v.clone())
                         .map_err(|e| ApiError::Garbage(format!("registration {}: {e}", v["registration_id"])))?;
                     r.validate().map_err(ApiError::Garbage)?;
+                    let unknown = r.unknown_values();
+                    if !unknown.is_empty() {
+                        tracing::warn!(registration_id = %r.registration_id, "registration kept with values this build does not know: {}", unknown.join(", "));
+                    }
                     Ok(r)
                 })
                 .collect::<Result<_, ApiError>>()?;
@@ -308,6 +314,7 @@ impl Cycle<'_> {
             })?;
             self.report.registrations_applied += applied;
             self.report.registrations_ignored += ignored;
+            self.report.registrations_unknown_values += regs.iter().filter(|r| !r.unknown_values().is_empty()).count() as i64;
             (self.progress)(Progress {
                 phase: Phase::Registrations,
                 done: self.report.registrations_applied + self.report.registrations_ignored,
