@@ -659,3 +659,195 @@ pub struct DeviceArgs {
     pub reader: String,
     pub camera: String,
 }
+
+/// `zkctl today` filters and the 今日确认 page's (all optional).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct DayFilter {
+    /// YYYY-MM-DD (the office day, +08:00); today when absent.
+    #[ts(optional)]
+    #[serde(default)]
+    pub date: Option<String>,
+    #[ts(optional)]
+    #[serde(default)]
+    pub staff_id: Option<String>,
+    #[ts(optional)]
+    #[serde(default)]
+    pub flag: Option<FlagName>,
+    /// confirmed | revoked
+    #[ts(optional)]
+    #[serde(default)]
+    pub status: Option<EntryStatus>,
+    /// pending | accepted | rejected
+    #[ts(optional)]
+    #[serde(default)]
+    pub sync: Option<EntrySync>,
+    /// A name prefix, id-number digits, or a 报名号.
+    #[ts(optional)]
+    #[serde(default)]
+    pub search: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryStatus {
+    Confirmed,
+    Revoked,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum EntrySync {
+    Pending,
+    Accepted,
+    Rejected,
+}
+
+/// One confirmation in the supervisor's day list (the design's `today` Entry).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DayEntry {
+    pub confirmation_id: String,
+    pub registration_id: String,
+    pub name: String,
+    pub id_number_masked: String,
+    pub major: String,
+    /// 新生 | 在籍
+    pub kind: String,
+    pub admission_number: Option<String>,
+    pub confirmed_at: String,
+    pub staff_id: String,
+    pub supervisor_id: Option<String>,
+    pub flags: Vec<FlagName>,
+    /// The flags in Chinese, in the same order.
+    pub flag_labels: Vec<String>,
+    pub status: EntryStatus,
+    pub sync: EntrySync,
+    /// The province's reason for a rejection.
+    pub reject_reason: Option<String>,
+    pub signed_off_by: Option<String>,
+    /// The flags need a supervisor's sign-off and none has been given.
+    pub needs_signoff: bool,
+    /// pending | accepted | rejected, when a revocation was made.
+    pub revocation: Option<String>,
+    pub revocation_reason: Option<String>,
+    pub face_match_score: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct DayTotals {
+    pub confirmed: i64,
+    pub revoked: i64,
+    pub flagged: i64,
+    pub signed_off: i64,
+    pub sync_pending: i64,
+    pub sync_accepted: i64,
+    pub sync_rejected: i64,
+}
+
+/// `zkctl today`: the day's confirmations (filtered) and the totals of the whole day.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DayReport {
+    pub date: String,
+    pub items: Vec<DayEntry>,
+    pub totals: DayTotals,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct AuditLine {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+}
+
+/// `zkctl show`: the entry, its audit trail, and the card as read.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ConfirmationDetail {
+    #[serde(flatten)]
+    pub entry: DayEntry,
+    pub audit: Vec<AuditLine>,
+    pub card_source: String,
+    pub photo_jpeg_base64: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SignoffArgs {
+    pub confirmation_id: String,
+    #[ts(optional)]
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RevokeArgs {
+    pub confirmation_id: String,
+    pub reason: String,
+}
+
+/// `zkctl revoke`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RevokeResult {
+    pub revocation_id: String,
+    pub confirmation_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct StatusDiff {
+    pub confirmation_id: String,
+    pub local: String,
+    pub province: String,
+}
+
+/// `zkctl reconcile` (日结).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ReconcileReport {
+    pub date: String,
+    pub local: i64,
+    pub province: i64,
+    pub matched: i64,
+    pub missing_at_province: Vec<String>,
+    pub unknown_locally: Vec<String>,
+    pub status_differs: Vec<StatusDiff>,
+    pub balanced: bool,
+    /// Flagged confirmations of the day still without a sign-off.
+    pub unsigned: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct BlacklistEntry {
+    pub id_number_masked: String,
+    pub reason: String,
+    pub added_by: String,
+    pub added_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct StaffEditArgs {
+    pub staff_id: String,
+    #[ts(optional)]
+    #[serde(default)]
+    pub name: Option<String>,
+    #[ts(optional)]
+    #[serde(default)]
+    pub role: Option<Role>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct PasswordResetArgs {
+    pub staff_id: String,
+    pub new_password: String,
+}
+
+/// A setting as `zkctl settings show` and the 设置 page list it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SettingInfo {
+    pub key: String,
+    pub value: String,
+    /// What it is, in Chinese.
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SettingArgs {
+    pub key: String,
+    pub value: String,
+}

@@ -93,6 +93,76 @@ enum Command {
         #[command(subcommand)]
         cmd: AuditCmd,
     },
+    /// The confirmations of one office day, with filters (supervisor).
+    Today {
+        #[arg(long)]
+        supervisor: String,
+        /// YYYY-MM-DD (the office day, +08:00); today when absent.
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long = "staff-filter")]
+        staff_filter: Option<String>,
+        #[arg(long)]
+        flag: Option<String>,
+        #[arg(long, value_parser = ["confirmed", "revoked"])]
+        status: Option<String>,
+        #[arg(long, value_parser = ["pending", "accepted", "rejected"])]
+        sync: Option<String>,
+        /// A name prefix, id-number digits or a 报名号.
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// One confirmation with its audit trail (supervisor).
+    Show {
+        confirmation_id: String,
+        #[arg(long)]
+        supervisor: String,
+        /// Write the spec photo here.
+        #[arg(long)]
+        photo: Option<PathBuf>,
+    },
+    /// Sign off a flagged (存疑) confirmation (supervisor).
+    Signoff {
+        confirmation_id: String,
+        #[arg(long)]
+        supervisor: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Withdraw a confirmation; the revocation is queued to the province (supervisor).
+    Revoke {
+        confirmation_id: String,
+        #[arg(long)]
+        supervisor: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// 日结: this station's records of a day against the province's (supervisor).
+    Reconcile {
+        #[arg(long)]
+        supervisor: String,
+        #[arg(long)]
+        date: String,
+    },
+    /// Settings supervisors may change.
+    Settings {
+        #[command(subcommand)]
+        cmd: SettingsCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum SettingsCmd {
+    Show {
+        #[arg(long)]
+        supervisor: String,
+    },
+    Set {
+        key: String,
+        value: String,
+        #[arg(long)]
+        supervisor: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -115,6 +185,26 @@ enum StaffCmd {
         supervisor: Option<String>,
     },
     Disable {
+        id: String,
+        #[arg(long)]
+        supervisor: Option<String>,
+    },
+    Enable {
+        id: String,
+        #[arg(long)]
+        supervisor: Option<String>,
+    },
+    Edit {
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, value_parser = ["counter", "supervisor"])]
+        role: Option<String>,
+        #[arg(long)]
+        supervisor: Option<String>,
+    },
+    /// The new password comes from ZKDESK_NEW_PASSWORD; the account must change it at next login.
+    ResetPassword {
         id: String,
         #[arg(long)]
         supervisor: Option<String>,
@@ -169,6 +259,10 @@ enum BlacklistCmd {
     },
     Remove {
         id_number: String,
+        #[arg(long)]
+        supervisor: Option<String>,
+    },
+    List {
         #[arg(long)]
         supervisor: Option<String>,
     },
@@ -363,6 +457,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Lookup { id_number } => lookup(&open(&dir)?, &id_number, json),
         Command::Blacklist { cmd } => blacklist(&open(&dir)?, cmd, json),
         Command::Audit { cmd: AuditCmd::Verify } => audit_verify(&open(&dir)?, json),
+        Command::Today { supervisor, date, staff_filter, flag, status, sync, search } => {
+            let filter = DayFilterArgs { date, staff_filter, flag, status, sync, search };
+            today(&open(&dir)?, &supervisor, filter, json)
+        }
+        Command::Show { confirmation_id, supervisor, photo } => show(&open(&dir)?, &supervisor, &confirmation_id, photo, json),
+        Command::Signoff { confirmation_id, supervisor, note } => signoff(&open(&dir)?, &supervisor, &confirmation_id, note, json),
+        Command::Revoke { confirmation_id, supervisor, reason } => revoke(&open(&dir)?, &supervisor, &confirmation_id, &reason, json),
+        Command::Reconcile { supervisor, date } => reconcile(&open(&dir)?, &supervisor, &date, json),
+        Command::Settings { cmd } => settings(&open(&dir)?, cmd, json),
     }
 }
 
@@ -410,6 +513,21 @@ fn staff(desk: &Desk, cmd: StaffCmd, json: bool) -> Result<(), Failure> {
         StaffCmd::Disable { id, supervisor } => {
             desk.staff_disable(&actor(desk, supervisor)?, &id, &now())?;
             print(json, &serde_json::json!({ "disabled": id }), |_| format!("已停用 {id}"));
+        }
+        StaffCmd::Enable { id, supervisor } => {
+            desk.staff_enable(&actor(desk, supervisor)?, &id, &now())?;
+            print(json, &serde_json::json!({ "enabled": id }), |_| format!("已启用 {id}"));
+        }
+        StaffCmd::Edit { id, name, role, supervisor } => {
+            let role = role.as_deref().map(Role::parse).transpose()?;
+            let info = desk.staff_edit(&actor(desk, supervisor)?, &id, name.as_deref(), role, &now())?;
+            print(json, &info, |i| format!("已修改 {} {}（{}）", i.staff_id, i.name, i.role.label()));
+        }
+        StaffCmd::ResetPassword { id, supervisor } => {
+            let actor = actor(desk, supervisor)?;
+            let password = secret("ZKDESK_NEW_PASSWORD", "新密码: ")?;
+            desk.staff_reset_password(&actor, &id, &password, &now())?;
+            print(json, &serde_json::json!({ "reset": id }), |_| format!("已重置 {id} 的密码，下次登录须修改"));
         }
     }
     Ok(())
@@ -504,6 +622,12 @@ fn blacklist(desk: &Desk, cmd: BlacklistCmd, json: bool) -> Result<(), Failure> 
             desk.blacklist_add(&actor(desk, supervisor)?, &id_number, &reason, &now())?;
             print(json, &serde_json::json!({ "added": id_number }), |_| "已加入禁止名单".into());
         }
+        BlacklistCmd::List { supervisor } => {
+            let list = desk.blacklist_list(&actor(desk, supervisor)?)?;
+            print(json, &serde_json::json!({ "items": list }), |_| {
+                list.iter().map(|b| format!("{}\t{}\t{}\t{}", b.id_number_masked, b.reason, b.added_by, b.added_at)).collect::<Vec<_>>().join("\n")
+            });
+        }
         BlacklistCmd::Remove { id_number, supervisor } => {
             let removed = desk.blacklist_remove(&actor(desk, supervisor)?, &id_number, &now())?;
             let text = if removed { "已移出禁止名单" } else { "名单中没有该号码" };
@@ -523,6 +647,144 @@ fn audit_verify(desk: &Desk, json: bool) -> Result<(), Failure> {
         Some(b) => Err(Failure { code: 1, error: DeskError::new(ErrorCode::AuditBroken, "审计记录被篡改", b), answered: true }),
         None => Ok(()),
     }
+}
+
+/// A supervisor's session for the supervisor desk; a refused login is a refusal.
+fn supervisor_session(desk: &Desk, id: &str, json: bool) -> Result<zkdesk::desk::Session, Failure> {
+    let pw = secret("ZKDESK_SUPERVISOR_PASSWORD", "主管密码: ")?;
+    desk.verify_credentials(id, &pw, Role::Supervisor, "zkctl supervisor desk", &now()).map_err(|e| refused(json, e))
+}
+
+/// Refusals of the supervisor desk: `{"refused": {"code", "message"}}` with --json, exit 1.
+fn refused(json: bool, error: DeskError) -> Failure {
+    let code = match error.refusal_code() {
+        Some(c) => c.as_str().to_string(),
+        None => zkdesk::api::ErrorInfo::from(&error).code,
+    };
+    if json {
+        println!("{}", serde_json::json!({ "refused": { "code": code, "message": error.message } }));
+    }
+    Failure { code: 1, error, answered: json }
+}
+
+struct DayFilterArgs {
+    date: Option<String>,
+    staff_filter: Option<String>,
+    flag: Option<String>,
+    status: Option<String>,
+    sync: Option<String>,
+    search: Option<String>,
+}
+
+/// Parses a lower-case name into a transport enum (clap has checked the spelling).
+fn named<T: serde::de::DeserializeOwned>(v: Option<String>, what: &str) -> Result<Option<T>, Failure> {
+    v.map(|s| serde_json::from_value(serde_json::Value::String(s.clone())).map_err(|_| usage(&format!("未知的{what}"), format!("unknown {what} {s:?}"))))
+        .transpose()
+}
+
+fn today(desk: &Desk, supervisor: &str, a: DayFilterArgs, json: bool) -> Result<(), Failure> {
+    let session = supervisor_session(desk, supervisor, json)?;
+    let filter = zkdesk::api::DayFilter {
+        date: a.date,
+        staff_id: a.staff_filter,
+        flag: named(a.flag, "标记")?,
+        status: named(a.status, "状态")?,
+        sync: named(a.sync, "同步状态")?,
+        search: a.search,
+    };
+    let r = desk.day_report(&session, &filter, &now()).map_err(|e| refused(json, e))?;
+    print(json, &r, |r| {
+        let t = &r.totals;
+        let mut out = format!(
+            "{}：确认 {}，撤销 {}，存疑 {}（已复核 {}），待上传 {}，已接收 {}，被退回 {}",
+            r.date, t.confirmed, t.revoked, t.flagged, t.signed_off, t.sync_pending, t.sync_accepted, t.sync_rejected
+        );
+        for e in &r.items {
+            out.push_str(&format!(
+                "\n{}\t{}\t{}\t{}\t{}\t{}",
+                e.confirmed_at,
+                e.name,
+                e.id_number_masked,
+                e.admission_number.as_deref().unwrap_or("待分配"),
+                e.flag_labels.join("、"),
+                if e.needs_signoff { "待复核" } else { "" }
+            ));
+        }
+        out
+    });
+    Ok(())
+}
+
+fn show(desk: &Desk, supervisor: &str, id: &str, photo: Option<PathBuf>, json: bool) -> Result<(), Failure> {
+    let session = supervisor_session(desk, supervisor, json)?;
+    let d = desk.confirmation_detail(&session, id).map_err(|e| refused(json, e))?;
+    if let Some(path) = photo {
+        use base64::Engine;
+        let jpeg = base64::engine::general_purpose::STANDARD.decode(&d.photo_jpeg_base64).expect("stored photo is base64 we wrote");
+        write_file(&path, &jpeg)?;
+    }
+    print(json, &d, |d| {
+        let mut out = format!("{} {} {}（{}）", d.entry.confirmation_id, d.entry.name, d.entry.id_number_masked, d.entry.major);
+        for a in &d.audit {
+            out.push_str(&format!("\n  #{} {} {} {}", a.seq, a.at, a.actor, a.action));
+        }
+        out
+    });
+    Ok(())
+}
+
+fn signoff(desk: &Desk, supervisor: &str, id: &str, note: Option<String>, json: bool) -> Result<(), Failure> {
+    let session = supervisor_session(desk, supervisor, json)?;
+    desk.signoff(&session, id, note.as_deref(), &now()).map_err(|e| refused(json, e))?;
+    print(json, &serde_json::json!({ "confirmation_id": id, "signed_off_by": session.staff_id }), |_| format!("已复核签字：{id}"));
+    Ok(())
+}
+
+fn revoke(desk: &Desk, supervisor: &str, id: &str, reason: &str, json: bool) -> Result<(), Failure> {
+    let session = supervisor_session(desk, supervisor, json)?;
+    let r = desk.revoke(&session, id, reason, &uuid::Uuid::now_v7().to_string(), &now()).map_err(|e| refused(json, e))?;
+    print(json, &r, |r| format!("已撤销 {}，撤销单号 {}（待上传省平台）", r.confirmation_id, r.revocation_id));
+    Ok(())
+}
+
+fn reconcile(desk: &Desk, supervisor: &str, date: &str, json: bool) -> Result<(), Failure> {
+    let session = supervisor_session(desk, supervisor, json)?;
+    let r = desk.reconcile(&session, date, &now()).map_err(|e| refused(json, e))?;
+    print(json, &r, |r| {
+        format!(
+            "{} 日结：本站 {}，省平台 {}，一致 {}，省平台缺少 {}，本站未知 {}，状态不一致 {}，未复核 {}{}",
+            r.date,
+            r.local,
+            r.province,
+            r.matched,
+            r.missing_at_province.len(),
+            r.unknown_locally.len(),
+            r.status_differs.len(),
+            r.unsigned.len(),
+            if r.balanced { "\n对账平衡" } else { "\n对账不平衡，请核查" }
+        )
+    });
+    if r.balanced {
+        Ok(())
+    } else {
+        Err(Failure { code: 1, error: DeskError::new(ErrorCode::Conflict, "对账不平衡", format!("{} not balanced", r.date)), answered: json })
+    }
+}
+
+fn settings(desk: &Desk, cmd: SettingsCmd, json: bool) -> Result<(), Failure> {
+    match cmd {
+        SettingsCmd::Show { supervisor } => {
+            let session = supervisor_session(desk, &supervisor, json)?;
+            let list = desk.settings_show(&session).map_err(|e| refused(json, e))?;
+            print(json, &list, |l| l.iter().map(|s| format!("{}\t{}\t{}", s.key, s.value, s.label)).collect::<Vec<_>>().join("\n"));
+        }
+        SettingsCmd::Set { key, value, supervisor } => {
+            let session = supervisor_session(desk, &supervisor, json)?;
+            desk.settings_set(&session, &key, &value, &now()).map_err(|e| refused(json, e))?;
+            print(json, &serde_json::json!({ "key": key, "value": value }), |_| format!("已设置 {key} = {value}"));
+        }
+    }
+    Ok(())
 }
 
 struct ConfirmArgs {

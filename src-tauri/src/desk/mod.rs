@@ -9,7 +9,9 @@ mod devices;
 mod records;
 mod staff;
 mod station;
+mod settings;
 mod status;
+mod supervisor;
 
 pub use devices::{DeviceChoice, DEFAULT_CAMERA, DEFAULT_READER};
 pub use records::demo_card;

@@ -46,13 +46,13 @@ impl Desk {
     }
 
     /// Confirmations made on `day` (YYYY-MM-DD, the station's local date).
-    pub fn confirmations_on(&self, session: &Session, day: &str) -> Result<Vec<ConfirmationRow>, DeskError> {
+    /// Confirmations made on `day` (the office day, +08:00), newest first: the counter's 今日确认.
+    pub fn confirmations_on(&self, session: &Session, day: chrono::NaiveDate) -> Result<Vec<ConfirmationRow>, DeskError> {
         self.authorize(session, Role::Counter, "confirmations of the day")?;
-        let c = self.store.conn();
-        let mut out = Vec::new();
-        for rec in confirmations::on_day(c, day)? {
-            let reg = registrations::get(c, &rec.registration_id)?;
-            out.push(ConfirmationRow {
+        Ok(self
+            .day_records(day)?
+            .into_iter()
+            .map(|(rec, reg)| ConfirmationRow {
                 name: reg.as_ref().map(|r| r.name.clone()).unwrap_or_default(),
                 id_number_masked: reg.as_ref().map(|r| gb11643::mask(&r.id_number)).unwrap_or_default(),
                 confirmation_id: rec.confirmation_id,
@@ -63,9 +63,22 @@ impl Desk {
                 flags: crate::api::flags(&rec.flags),
                 state: rec.state.into(),
                 reject_reason: rec.reject_reason,
-            });
-        }
-        Ok(out)
+            })
+            .collect())
+    }
+
+    /// The barred id numbers, newest first (supervisors only).
+    pub fn blacklist_list(&self, actor: &Actor) -> Result<Vec<crate::api::BlacklistEntry>, DeskError> {
+        self.authorize_admin(actor, "blacklist list")?;
+        Ok(blacklist::list(self.store.conn())?
+            .into_iter()
+            .map(|b| crate::api::BlacklistEntry {
+                id_number_masked: gb11643::mask(&b.id_number),
+                reason: b.reason,
+                added_by: b.added_by,
+                added_at: b.added_at,
+            })
+            .collect())
     }
 
     /// An in-person password reset for the candidate whose card was read (any registration state).

@@ -1,11 +1,11 @@
-//! Staff accounts: add, list, disable — supervisor work.
+//! Staff accounts: add, list, edit, disable and enable, password reset — supervisor work.
 
 use serde_json::json;
 
 use super::{auth::hash_password, rfc3339, Actor, Desk, Now};
 use crate::api::{NewStaffArgs, StaffInfo};
 use crate::domain::staff::{validate_new_password, validate_staff_id};
-use crate::domain::{DeskError, ErrorCode};
+use crate::domain::{DeskError, ErrorCode, Role};
 use crate::store::{audit, staff};
 
 impl Desk {
@@ -54,13 +54,65 @@ impl Desk {
             }
         }
         self.store.write(|tx| {
-            if !staff::set_disabled(tx, staff_id, true)? {
-                return Err(DeskError::new(ErrorCode::NotFound, format!("工号 {staff_id} 不存在"), format!("no staff {staff_id}")));
+            let row = staff::get(tx, staff_id)?.ok_or_else(|| no_staff(staff_id))?;
+            if row.role == Role::Supervisor && !row.disabled && staff::count_supervisors(tx)? <= 1 {
+                return Err(DeskError::invalid("不能停用最后一个在用的主管账号", "the last active supervisor cannot be disabled"));
             }
+            staff::set_disabled(tx, staff_id, true)?;
             audit::record(tx, &rfc3339(now), actor.audit_name(), "staff_disabled", &json!({ "staff_id": staff_id }))?;
             Ok(())
         })
     }
+
+    pub fn staff_enable(&self, actor: &Actor, staff_id: &str, now: &Now) -> Result<(), DeskError> {
+        self.authorize_admin(actor, "staff enable")?;
+        self.store.write(|tx| {
+            if !staff::set_disabled(tx, staff_id, false)? {
+                return Err(no_staff(staff_id));
+            }
+            audit::record(tx, &rfc3339(now), actor.audit_name(), "staff_enabled", &json!({ "staff_id": staff_id }))?;
+            Ok(())
+        })
+    }
+
+    /// Changes the name and/or role; the last active supervisor keeps the role.
+    pub fn staff_edit(&self, actor: &Actor, staff_id: &str, name: Option<&str>, role: Option<Role>, now: &Now) -> Result<StaffInfo, DeskError> {
+        self.authorize_admin(actor, "staff edit")?;
+        let name = name.map(str::trim);
+        if name.is_some_and(|n| n.is_empty() || n.chars().count() > 30) {
+            return Err(DeskError::invalid("姓名须为 1 到 30 个字", "staff name empty or too long"));
+        }
+        self.store.write(|tx| {
+            let row = staff::get(tx, staff_id)?.ok_or_else(|| no_staff(staff_id))?;
+            let demoting = row.role == Role::Supervisor && role == Some(Role::Counter) && !row.disabled;
+            if demoting && staff::count_supervisors(tx)? <= 1 {
+                return Err(DeskError::invalid("不能取消最后一个在用主管的主管权限", "the last active supervisor keeps the role"));
+            }
+            staff::edit(tx, staff_id, name, role)?;
+            let detail = json!({ "staff_id": staff_id, "name": name, "role": role.map(Role::as_str) });
+            audit::record(tx, &rfc3339(now), actor.audit_name(), "staff_edited", &detail)?;
+            let row = staff::get(tx, staff_id)?.ok_or_else(|| no_staff(staff_id))?;
+            Ok(info(&row))
+        })
+    }
+
+    /// Sets a new password the account must change at its next login.
+    pub fn staff_reset_password(&self, actor: &Actor, staff_id: &str, new_password: &str, now: &Now) -> Result<(), DeskError> {
+        self.authorize_admin(actor, "staff reset-password")?;
+        validate_new_password(new_password)?;
+        let hash = hash_password(new_password)?;
+        self.store.write(|tx| {
+            if !staff::reset_password(tx, staff_id, &hash)? {
+                return Err(no_staff(staff_id));
+            }
+            audit::record(tx, &rfc3339(now), actor.audit_name(), "staff_password_reset", &json!({ "staff_id": staff_id }))?;
+            Ok(())
+        })
+    }
+}
+
+fn no_staff(staff_id: &str) -> DeskError {
+    DeskError::new(ErrorCode::NotFound, format!("工号 {staff_id} 不存在"), format!("no staff {staff_id}"))
 }
 
 fn info(r: &staff::StaffRow) -> StaffInfo {

@@ -282,7 +282,7 @@ impl AppState {
 
     pub fn confirmations_today(&self, now: &Now) -> Result<Vec<ConfirmationRow>, DeskError> {
         let staff = self.session()?;
-        self.desk().confirmations_on(&staff, &now.format("%Y-%m-%d").to_string())
+        self.desk().confirmations_on(&staff, crate::domain::office_day::of(now))
     }
 
     pub fn receipt(&self, a: IdArgs) -> Result<Receipt, DeskError> {

@@ -96,12 +96,13 @@ pub fn upgrade_15(id15: &str) -> Result<String, IdNumberError> {
     validate(&format!("{first17}{check}"))
 }
 
-/// Accepts either form and returns the 18-character number.
+/// Accepts either form, typed with spaces or a lower-case x, and returns the 18-character number.
 pub fn normalise(id: &str) -> Result<String, IdNumberError> {
-    if id.trim().len() == 15 {
-        upgrade_15(id)
+    let id: String = id.chars().filter(|c| !c.is_whitespace()).collect();
+    if id.len() == 15 {
+        upgrade_15(&id)
     } else {
-        validate(id)
+        validate(&id)
     }
 }
 

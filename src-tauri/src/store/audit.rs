@@ -134,3 +134,21 @@ pub fn recent(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<AuditEvent>
     })?;
     rows.collect()
 }
+
+/// Every event whose detail names this confirmation, oldest first.
+pub fn about_confirmation(conn: &Connection, confirmation_id: &str) -> rusqlite::Result<Vec<AuditEvent>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, actor, kind, detail FROM audit_event WHERE json_extract(detail, '$.confirmation_id') = ?1 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([confirmation_id], |r| {
+        let detail: String = r.get(4)?;
+        Ok(AuditEvent {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            kind: r.get(3)?,
+            detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::String(detail)),
+        })
+    })?;
+    rows.collect()
+}

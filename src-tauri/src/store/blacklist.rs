@@ -21,3 +21,16 @@ pub fn put(conn: &Connection, id_number: &str, reason: &str, added_by: &str, at:
 pub fn remove(conn: &Connection, id_number: &str) -> rusqlite::Result<bool> {
     Ok(conn.execute("DELETE FROM blacklist WHERE id_number = ?1", [id_number])? == 1)
 }
+
+pub struct BlacklistRow {
+    pub id_number: String,
+    pub reason: String,
+    pub added_by: String,
+    pub added_at: String,
+}
+
+pub fn list(conn: &Connection) -> rusqlite::Result<Vec<BlacklistRow>> {
+    let mut stmt = conn.prepare("SELECT id_number, reason, added_by, added_at FROM blacklist ORDER BY added_at DESC")?;
+    let rows = stmt.query_map([], |r| Ok(BlacklistRow { id_number: r.get(0)?, reason: r.get(1)?, added_by: r.get(2)?, added_at: r.get(3)? }))?;
+    rows.collect()
+}

@@ -160,10 +160,18 @@ pub struct ConfirmationRecord {
     pub flags: Vec<Flag>,
     pub state: ConfirmationState,
     pub reject_reason: Option<String>,
+    /// Who authorised an override or manual entry.
+    pub supervisor_id: Option<String>,
+    pub signed_off_by: Option<String>,
+    /// The newest revocation: its state (pending | accepted | rejected) and the province's reason.
+    pub revocation: Option<(String, Option<String>)>,
 }
 
 const RECORD_COLUMNS: &str = "c.confirmation_id, c.registration_id, c.confirmed_at, c.staff_id, COALESCE(s.name, c.staff_id),
-    c.admission_number, c.flags, c.state, c.reject_reason";
+    c.admission_number, c.flags, c.state, c.reject_reason, c.supervisor_id,
+    (SELECT so.supervisor_id FROM signoff so WHERE so.confirmation_id = c.confirmation_id),
+    (SELECT rv.state FROM revocation rv WHERE rv.confirmation_id = c.confirmation_id ORDER BY rv.revoked_at DESC LIMIT 1),
+    (SELECT rv.result_reason FROM revocation rv WHERE rv.confirmation_id = c.confirmation_id ORDER BY rv.revoked_at DESC LIMIT 1)";
 
 fn record_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConfirmationRecord> {
     Ok(ConfirmationRecord {
@@ -176,6 +184,9 @@ fn record_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConfirmationRecord> {
         flags: parse_flags(&r.get::<_, String>(6)?),
         state: parse_state(r.get(7)?)?,
         reject_reason: r.get(8)?,
+        supervisor_id: r.get(9)?,
+        signed_off_by: r.get(10)?,
+        revocation: r.get::<_, Option<String>>(11)?.map(|state| Ok::<_, rusqlite::Error>((state, r.get(12)?))).transpose()?,
     })
 }
 
@@ -187,17 +198,34 @@ pub fn get_with_photo(conn: &Connection, confirmation_id: &str) -> rusqlite::Res
              LEFT JOIN staff s ON s.staff_id = c.staff_id WHERE c.confirmation_id = ?1"
         ),
         [confirmation_id],
-        |r| Ok((record_row(r)?, r.get(9)?)),
+        |r| Ok((record_row(r)?, r.get(13)?)),
     )
     .optional()
 }
 
-/// Confirmations whose `confirmed_at` falls on `day` (YYYY-MM-DD as written), newest first.
-pub fn on_day(conn: &Connection, day: &str) -> rusqlite::Result<Vec<ConfirmationRecord>> {
+/// Confirmations whose `confirmed_at`, as written (in the clock's own offset), falls on a day from
+/// `from` to `to` (YYYY-MM-DD), newest first. Callers that need the office day (+08:00) ask for
+/// one day more on each side and filter.
+pub fn between_days(conn: &Connection, from: &str, to: &str) -> rusqlite::Result<Vec<ConfirmationRecord>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {RECORD_COLUMNS} FROM confirmation c LEFT JOIN staff s ON s.staff_id = c.staff_id
-         WHERE substr(c.confirmed_at, 1, 10) = ?1 ORDER BY c.confirmed_at DESC"
+         WHERE substr(c.confirmed_at, 1, 10) BETWEEN ?1 AND ?2 ORDER BY c.confirmed_at DESC"
     ))?;
-    let rows = stmt.query_map([day], record_row)?;
+    let rows = stmt.query_map([from, to], record_row)?;
     rows.collect()
+}
+
+pub fn get(conn: &Connection, confirmation_id: &str) -> rusqlite::Result<Option<ConfirmationRecord>> {
+    conn.query_row(
+        &format!("SELECT {RECORD_COLUMNS} FROM confirmation c LEFT JOIN staff s ON s.staff_id = c.staff_id WHERE c.confirmation_id = ?1"),
+        [confirmation_id],
+        record_row,
+    )
+    .optional()
+}
+
+/// The province withdrew it: the registration may be confirmed again.
+pub fn revoked(conn: &Connection, confirmation_id: &str) -> rusqlite::Result<()> {
+    conn.execute("UPDATE confirmation SET state = 'revoked' WHERE confirmation_id = ?1", [confirmation_id])?;
+    Ok(())
 }

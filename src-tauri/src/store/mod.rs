@@ -10,7 +10,9 @@ pub mod migrations;
 pub mod outbox;
 pub mod registrations;
 pub mod review_tasks;
+pub mod revocations;
 pub mod settings;
+pub mod signoffs;
 pub mod staff;
 pub mod station;
 

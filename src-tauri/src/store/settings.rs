@@ -99,6 +99,14 @@ settings! {
     BlockRequest = "block_request": String;
     /// The seq of the newest audit row, kept outside the chain so a cut tail is seen.
     AuditTip = "audit_tip": i64;
+    /// Seconds between automatic sync cycles.
+    SyncIntervalSecs = "sync_interval_secs": u32;
+    /// Minutes without input before the screen locks.
+    IdleLockMinutes = "idle_lock_minutes": u32;
+    /// The office name printed on receipts (default: the enrolled office's).
+    ReceiptOfficeName = "receipt_office_name": String;
+    /// The CUPS printer receipts go to.
+    Printer = "printer": String;
 }
 
 pub fn get<S: Setting>(conn: &Connection) -> rusqlite::Result<Option<S::Value>> {

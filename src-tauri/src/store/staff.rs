@@ -70,3 +70,27 @@ pub fn count_failed_login(conn: &Connection, staff_id: &str) -> rusqlite::Result
 pub fn count_enabled(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT COUNT(*) FROM staff WHERE disabled = 0", [], |r| r.get(0))
 }
+
+/// Name and role changes (`None` keeps the value).
+pub fn edit(conn: &Connection, staff_id: &str, name: Option<&str>, role: Option<Role>) -> rusqlite::Result<bool> {
+    let n = conn.execute(
+        "UPDATE staff SET name = COALESCE(?2, name), role = COALESCE(?3, role) WHERE staff_id = ?1",
+        params![staff_id, name, role.map(Role::as_str)],
+    )?;
+    Ok(n == 1)
+}
+
+/// A supervisor's reset: the new hash, and a password change required at the next login.
+pub fn reset_password(conn: &Connection, staff_id: &str, password_hash: &str) -> rusqlite::Result<bool> {
+    let n = conn.execute(
+        "UPDATE staff SET password_hash = ?2, must_change_password = 1, failed_logins = 0 WHERE staff_id = ?1",
+        params![staff_id, password_hash],
+    )?;
+    Ok(n == 1)
+}
+
+pub fn must_change_password(conn: &Connection, staff_id: &str) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT must_change_password FROM staff WHERE staff_id = ?1", [staff_id], |r| r.get::<_, i64>(0))
+        .optional()
+        .map(|v| v == Some(1))
+}

@@ -172,6 +172,21 @@ impl Province {
         self.expect(req)
     }
 
+    /// A feed page with extra query parameters (`GET /confirmations?date=…`).
+    pub fn feed_with<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        params: &[(&str, &str)],
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Answer<T>, ApiError> {
+        let mut req = self.http.get(self.url(path)).query(params).query(&[("limit", limit.to_string())]);
+        if let Some(c) = cursor {
+            req = req.query(&[("cursor", c)]);
+        }
+        self.expect(req)
+    }
+
     pub fn post<T: DeserializeOwned>(&self, path: &str, body: &Value) -> Result<Answer<T>, ApiError> {
         self.expect(self.http.post(self.url(path)).json(body))
     }

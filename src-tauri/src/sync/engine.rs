@@ -13,7 +13,7 @@ use crate::domain::registration::{Registration, RegistrationStatus};
 use crate::domain::{DeskError, ErrorCode};
 use crate::store::feeds::Feed;
 use crate::store::settings::{self, BlockRequest, ClockOffsetMs, LastError, LastErrorDetail, LastSync, Reference, ReferenceEtag, SyncFailures, SyncRetryAt};
-use crate::store::{audit, blocks, confirmations, feeds, outbox, registrations, review_tasks, station, Store};
+use crate::store::{audit, blocks, confirmations, feeds, outbox, registrations, review_tasks, revocations, station, Store};
 
 type Now = DateTime<FixedOffset>;
 
@@ -455,9 +455,18 @@ impl Cycle<'_> {
                 match classify(r).map_err(|status| ApiError::Garbage(format!("result for {} has status {status:?}", item.client_id)))? {
                     Outcome::Accepted => {
                         outbox::mark_done(tx, &item.client_id, r, &now)?;
-                        if kind == outbox::Kind::Confirmation {
-                            let number = r["admission_number"].as_str();
-                            confirmations::accepted(tx, &item.client_id, number, r["sms_queued"].as_bool().unwrap_or(false))?;
+                        match kind {
+                            outbox::Kind::Confirmation => {
+                                let number = r["admission_number"].as_str();
+                                confirmations::accepted(tx, &item.client_id, number, r["sms_queued"].as_bool().unwrap_or(false))?;
+                            }
+                            outbox::Kind::Revocation => {
+                                // The province withdrew it; the feed brings the registration back as pre_registered.
+                                if let Some(confirmation_id) = revocations::answered(tx, &item.client_id, true, None)? {
+                                    confirmations::revoked(tx, &confirmation_id)?;
+                                }
+                            }
+                            outbox::Kind::ReviewDecision | outbox::Kind::PasswordReset => {}
                         }
                         self.report.accepted += 1;
                     }
@@ -546,8 +555,12 @@ fn classify(r: &Value) -> Result<Outcome, String> {
 /// audited in the caller's transaction.
 fn park(tx: &rusqlite::Connection, kind: outbox::Kind, client_id: &str, result: &Value, reason: &str, now: &str) -> rusqlite::Result<()> {
     outbox::park(tx, client_id, result, reason, now)?;
-    if kind == outbox::Kind::Confirmation {
-        confirmations::rejected(tx, client_id, reason)?;
+    match kind {
+        outbox::Kind::Confirmation => confirmations::rejected(tx, client_id, reason)?,
+        outbox::Kind::Revocation => {
+            revocations::answered(tx, client_id, false, Some(reason))?;
+        }
+        outbox::Kind::ReviewDecision | outbox::Kind::PasswordReset => {}
     }
     audit::record(tx, now, SYNC_ACTOR, "outbox_parked", &json!({"kind": kind.as_str(), "client_id": client_id, "reason": reason}))?;
     Ok(())

@@ -5,6 +5,8 @@
 
 pub mod backoff;
 pub mod client;
+mod day;
 mod engine;
 
+pub use day::{province_day, ProvinceConfirmation};
 pub use engine::{api_error, enroll, run_cycle, CycleOptions, Phase, Progress, SyncReport, CLOCK_WARN_MS, SYNC_ACTOR};

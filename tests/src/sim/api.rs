@@ -38,7 +38,7 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/reference", get(reference))
         .route("/registrations", get(registrations))
         .route("/number-blocks", post(number_blocks))
-        .route("/confirmations", post(confirmations))
+        .route("/confirmations", post(confirmations).get(confirmations_of_day))
         .route("/revocations", post(revocations))
         .route("/review-tasks", get(review_tasks))
         .route("/review-decisions", post(review_decisions))
@@ -523,17 +523,87 @@ fn each_item(
 }
 
 async fn confirmations(State(s): S, headers: HeaderMap, body: Bytes) -> Response {
+    let now = server_time(&s);
     each_item(&s, &headers, &body, "confirmation_id", "confirmation", |tx, st, item| {
         let cid = &item["confirmation_id"];
-        match decide_confirmation(tx, st, item) {
+        let result = match decide_confirmation(tx, st, item) {
             Ok(number) => {
                 json!({"confirmation_id": cid, "status": "accepted", "admission_number": number, "sms_queued": true, "reason": null})
             }
             Err((code, msg)) => {
                 json!({"confirmation_id": cid, "status": "rejected", "admission_number": null, "sms_queued": false, "reason": reason(&code, &msg)})
             }
-        }
+        };
+        record_received(tx, st, item, &result, &now);
+        result
     })
+}
+
+/// The province's own record of a confirmation it was sent (first outcome only).
+fn record_received(tx: &Connection, st: &Station, item: &Value, result: &Value, now: &str) {
+    let confirmed_at = item["confirmed_at"].as_str().unwrap_or("");
+    let office_day = chrono::DateTime::parse_from_rfc3339(confirmed_at)
+        .map(|t| t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()).date_naive().to_string())
+        .unwrap_or_default();
+    tx.execute(
+        "INSERT OR IGNORE INTO received (confirmation_id, station_id, registration_id, status, admission_number, confirmed_at, office_day, received_at, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            item["confirmation_id"].as_str(),
+            st.station_id,
+            item["registration_id"].as_str().unwrap_or(""),
+            result["status"].as_str(),
+            result["admission_number"].as_str(),
+            confirmed_at,
+            office_day,
+            now,
+            (!result["reason"].is_null()).then(|| result["reason"].to_string()),
+        ],
+    )
+    .unwrap();
+}
+
+/// v1.1 `GET /confirmations?date=`: this station's confirmations of one office day.
+async fn confirmations_of_day(State(s): S, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+    let db = s.db();
+    let st = match authenticate(&s, &db, &headers) {
+        Ok(st) => st,
+        Err(r) => return r,
+    };
+    let (cursor, limit) = match page_args(&s, &q) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let Some(date) = q.get("date").filter(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok()) else {
+        return err(&s, StatusCode::BAD_REQUEST, "BAD_REQUEST", "date=YYYY-MM-DD is required");
+    };
+    let mut stmt = db
+        .prepare(
+            "SELECT seq, confirmation_id, registration_id, status, admission_number, confirmed_at, received_at, reason FROM received
+             WHERE station_id = ?1 AND office_day = ?2 AND seq > ?3 ORDER BY seq LIMIT ?4",
+        )
+        .unwrap();
+    let rows: Vec<(i64, Value)> = stmt
+        .query_map(params![st.station_id, date, cursor, limit + 1], |r| {
+            let reason: Option<String> = r.get(7)?;
+            Ok((
+                r.get(0)?,
+                json!({
+                    "confirmation_id": r.get::<_, String>(1)?, "registration_id": r.get::<_, String>(2)?, "status": r.get::<_, String>(3)?,
+                    "admission_number": r.get::<_, Option<String>>(4)?, "confirmed_at": r.get::<_, String>(5)?,
+                    "received_at": r.get::<_, String>(6)?,
+                    "reason": reason.and_then(|t| serde_json::from_str::<Value>(&t).ok()),
+                }),
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let has_more = rows.len() as i64 > limit;
+    let page = &rows[..rows.len().min(limit as usize)];
+    let next = page.last().map(|r| r.0).unwrap_or(cursor);
+    let items: Vec<&Value> = page.iter().map(|(_, v)| v).collect();
+    ok(&s, json!({"items": items, "next_cursor": format!("c{next}"), "has_more": has_more}))
 }
 
 async fn revocations(State(s): S, headers: HeaderMap, body: Bytes) -> Response {
@@ -552,9 +622,10 @@ async fn revocations(State(s): S, headers: HeaderMap, body: Bytes) -> Response {
             None => {
                 json!({"revocation_id": rid, "status": "rejected", "reason": reason("NOT_FOUND", "no accepted confirmation with that id from this station")})
             }
-            Some((_, 1)) => json!({"revocation_id": rid, "status": "rejected", "reason": reason("VALIDATION", "already revoked")}),
+            Some((_, 1)) => json!({"revocation_id": rid, "status": "rejected", "reason": reason("NOT_ELIGIBLE", "already revoked")}),
             Some((reg_id, _)) => {
                 tx.execute("UPDATE confirmation SET revoked = 1 WHERE confirmation_id = ?1", [cid]).unwrap();
+                tx.execute("UPDATE received SET status = 'revoked' WHERE confirmation_id = ?1", [cid]).unwrap();
                 let (mut reg, region) = registration(tx, &reg_id).unwrap();
                 reg["status"] = json!("pre_registered");
                 if reg["kind"] == "new" {

@@ -89,3 +89,17 @@ CREATE TABLE password_reset (
     registration_id TEXT NOT NULL,
     body            TEXT NOT NULL
 );
+-- v1.1: what the province records of each confirmation it was sent, for GET /confirmations (日结).
+-- The CST office day of confirmed_at is kept to select by date.
+CREATE TABLE received (
+    seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+    confirmation_id  TEXT NOT NULL UNIQUE,
+    station_id       TEXT NOT NULL,
+    registration_id  TEXT NOT NULL,
+    status           TEXT NOT NULL,
+    admission_number TEXT,
+    confirmed_at     TEXT NOT NULL,
+    office_day       TEXT NOT NULL,
+    received_at      TEXT NOT NULL,
+    reason           TEXT
+);
