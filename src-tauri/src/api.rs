@@ -645,11 +645,37 @@ pub struct SimCard {
     pub id_number_masked: String,
 }
 
-/// The devices in use and what can be chosen (设置).
+/// A card reader found by detection.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ReaderInfo {
+    /// What to store as the reader setting (`serial:PATH@BAUD`, `pcsc:NAME`).
+    pub spec: String,
+    /// samv | pcsc_sam | pcsc_uid
+    pub kind: String,
+    /// 串口读卡器 | 内置 SAM 的 PC/SC 读卡器 | 普通 PC/SC 读卡器（只能读卡号）
+    pub label: String,
+    pub sam_id: Option<String>,
+}
+
+impl From<&crate::idcard::detect::DetectedReader> for ReaderInfo {
+    fn from(r: &crate::idcard::detect::DetectedReader) -> Self {
+        use crate::idcard::detect::ReaderKind;
+        let (kind, label) = match r.kind {
+            ReaderKind::Samv => ("samv", "串口读卡器"),
+            ReaderKind::PcscSam => ("pcsc_sam", "内置 SAM 的 PC/SC 读卡器"),
+            ReaderKind::PcscUid => ("pcsc_uid", "普通 PC/SC 读卡器（只能读卡号）"),
+        };
+        ReaderInfo { spec: r.spec.clone(), kind: kind.into(), label: label.into(), sam_id: r.sam_id.clone() }
+    }
+}
+
+/// The devices in use and what can be chosen (设置): detected now, so a reader plugged in
+/// while the app runs appears the next time the page asks.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct Devices {
     pub reader: String,
     pub camera: String,
+    pub readers: Vec<ReaderInfo>,
     pub cameras: Vec<CameraInfo>,
     pub sim_cards: Vec<SimCard>,
 }
@@ -850,4 +876,19 @@ pub struct SettingInfo {
 pub struct SettingArgs {
     pub key: String,
     pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DateArgs {
+    /// YYYY-MM-DD
+    pub date: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct BlacklistArgs {
+    pub id_number: String,
+    /// Required when adding.
+    #[ts(optional)]
+    #[serde(default)]
+    pub reason: Option<String>,
 }

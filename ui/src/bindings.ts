@@ -193,9 +193,135 @@ export type SimCard = { index: number, name: string, id_number_masked: string, }
 
 export type CameraInfo = { spec: string, name: string, };
 
-export type Devices = { reader: string, camera: string, cameras: Array<CameraInfo>, sim_cards: Array<SimCard>, };
+export type Devices = { reader: string, camera: string, readers: Array<ReaderInfo>, cameras: Array<CameraInfo>, sim_cards: Array<SimCard>, };
 
 export type DeviceArgs = { reader: string, camera: string, };
+
+export type ReaderInfo = { 
+/**
+ * What to store as the reader setting (`serial:PATH@BAUD`, `pcsc:NAME`).
+ */
+spec: string, 
+/**
+ * samv | pcsc_sam | pcsc_uid
+ */
+kind: string, 
+/**
+ * 串口读卡器 | 内置 SAM 的 PC/SC 读卡器 | 普通 PC/SC 读卡器（只能读卡号）
+ */
+label: string, sam_id: string | null, };
+
+export type DayFilter = { 
+/**
+ * YYYY-MM-DD (the office day, +08:00); today when absent.
+ */
+date?: string, staff_id?: string, flag?: FlagName, 
+/**
+ * confirmed | revoked
+ */
+status?: EntryStatus, 
+/**
+ * pending | accepted | rejected
+ */
+sync?: EntrySync, 
+/**
+ * A name prefix, id-number digits, or a 报名号.
+ */
+search?: string, };
+
+export type EntryStatus = "confirmed" | "revoked";
+
+export type EntrySync = "pending" | "accepted" | "rejected";
+
+export type DayEntry = { confirmation_id: string, registration_id: string, name: string, id_number_masked: string, major: string, 
+/**
+ * 新生 | 在籍
+ */
+kind: string, admission_number: string | null, confirmed_at: string, staff_id: string, supervisor_id: string | null, flags: Array<FlagName>, 
+/**
+ * The flags in Chinese, in the same order.
+ */
+flag_labels: Array<string>, status: EntryStatus, sync: EntrySync, 
+/**
+ * The province's reason for a rejection.
+ */
+reject_reason: string | null, signed_off_by: string | null, 
+/**
+ * The flags need a supervisor's sign-off and none has been given.
+ */
+needs_signoff: boolean, 
+/**
+ * pending | accepted | rejected, when a revocation was made.
+ */
+revocation: string | null, revocation_reason: string | null, face_match_score: number | null, };
+
+export type DayTotals = { confirmed: number, revoked: number, flagged: number, signed_off: number, sync_pending: number, sync_accepted: number, sync_rejected: number, };
+
+export type DayReport = { date: string, items: Array<DayEntry>, totals: DayTotals, };
+
+export type AuditLine = { seq: number, at: string, actor: string, action: string, };
+
+export type ConfirmationDetail = { audit: Array<AuditLine>, card_source: string, photo_jpeg_base64: string, confirmation_id: string, registration_id: string, name: string, id_number_masked: string, major: string, 
+/**
+ * 新生 | 在籍
+ */
+kind: string, admission_number: string | null, confirmed_at: string, staff_id: string, supervisor_id: string | null, flags: Array<FlagName>, 
+/**
+ * The flags in Chinese, in the same order.
+ */
+flag_labels: Array<string>, status: EntryStatus, sync: EntrySync, 
+/**
+ * The province's reason for a rejection.
+ */
+reject_reason: string | null, signed_off_by: string | null, 
+/**
+ * The flags need a supervisor's sign-off and none has been given.
+ */
+needs_signoff: boolean, 
+/**
+ * pending | accepted | rejected, when a revocation was made.
+ */
+revocation: string | null, revocation_reason: string | null, face_match_score: number | null, };
+
+export type SignoffArgs = { confirmation_id: string, note?: string, };
+
+export type RevokeArgs = { confirmation_id: string, reason: string, };
+
+export type RevokeResult = { revocation_id: string, confirmation_id: string, };
+
+export type StatusDiff = { confirmation_id: string, local: string, province: string, };
+
+export type ReconcileReport = { date: string, local: number, province: number, matched: number, missing_at_province: Array<string>, unknown_locally: Array<string>, status_differs: Array<StatusDiff>, balanced: boolean, 
+/**
+ * Flagged confirmations of the day still without a sign-off.
+ */
+unsigned: Array<string>, };
+
+export type BlacklistEntry = { id_number_masked: string, reason: string, added_by: string, added_at: string, };
+
+export type BlacklistArgs = { id_number: string, 
+/**
+ * Required when adding.
+ */
+reason?: string, };
+
+export type StaffEditArgs = { staff_id: string, name?: string, role?: Role, };
+
+export type PasswordResetArgs = { staff_id: string, new_password: string, };
+
+export type SettingInfo = { key: string, value: string, 
+/**
+ * What it is, in Chinese.
+ */
+label: string, };
+
+export type SettingArgs = { key: string, value: string, };
+
+export type DateArgs = { 
+/**
+ * YYYY-MM-DD
+ */
+date: string, };
 
 /** Every IPC command; a rejected promise carries a DeskError. */
 export const commands = {
@@ -223,6 +349,19 @@ export const commands = {
   sim_swipe: (args: IndexArgs): Promise<void> => invoke("sim_swipe", { args }),
   devices: (): Promise<Devices> => invoke("devices"),
   set_devices: (args: DeviceArgs): Promise<void> => invoke("set_devices", { args }),
+  day_report: (args: DayFilter): Promise<DayReport> => invoke("day_report", { args }),
+  confirmation_detail: (args: IdArgs): Promise<ConfirmationDetail> => invoke("confirmation_detail", { args }),
+  signoff: (args: SignoffArgs): Promise<void> => invoke("signoff", { args }),
+  revoke: (args: RevokeArgs): Promise<RevokeResult> => invoke("revoke", { args }),
+  reconcile: (args: DateArgs): Promise<ReconcileReport> => invoke("reconcile", { args }),
+  staff_enable: (args: StaffIdArgs): Promise<void> => invoke("staff_enable", { args }),
+  staff_edit: (args: StaffEditArgs): Promise<StaffInfo> => invoke("staff_edit", { args }),
+  staff_reset_password: (args: PasswordResetArgs): Promise<void> => invoke("staff_reset_password", { args }),
+  blacklist_list: (): Promise<Array<BlacklistEntry>> => invoke("blacklist_list"),
+  blacklist_add: (args: BlacklistArgs): Promise<void> => invoke("blacklist_add", { args }),
+  blacklist_remove: (args: BlacklistArgs): Promise<boolean> => invoke("blacklist_remove", { args }),
+  settings_show: (): Promise<Array<SettingInfo>> => invoke("settings_show"),
+  settings_set: (args: SettingArgs): Promise<void> => invoke("settings_set", { args }),
 };
 
 /** Tauri event names. */

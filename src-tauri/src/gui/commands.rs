@@ -142,3 +142,68 @@ pub fn set_devices(app: tauri::AppHandle, state: State<'_, AppState>, args: Devi
     super::devices::start_camera(&app);
     Ok(())
 }
+
+#[tauri::command]
+pub fn day_report(state: State<'_, AppState>, args: DayFilter) -> Result<DayReport, ErrorInfo> {
+    state.day_report(args, &now()).map_err(fail)
+}
+
+#[tauri::command]
+pub fn confirmation_detail(state: State<'_, AppState>, args: IdArgs) -> Result<ConfirmationDetail, ErrorInfo> {
+    state.confirmation_detail(args).map_err(fail)
+}
+
+#[tauri::command]
+pub fn signoff(state: State<'_, AppState>, args: SignoffArgs) -> Result<(), ErrorInfo> {
+    state.signoff(args, &now()).map_err(fail)
+}
+
+#[tauri::command]
+pub fn revoke(state: State<'_, AppState>, args: RevokeArgs) -> Result<RevokeResult, ErrorInfo> {
+    state.revoke(args, &now()).map_err(fail)
+}
+
+#[tauri::command]
+pub fn reconcile(state: State<'_, AppState>, args: DateArgs) -> Result<ReconcileReport, ErrorInfo> {
+    state.reconcile(args, &now()).map_err(fail)
+}
+
+#[tauri::command]
+pub fn staff_enable(state: State<'_, AppState>, args: StaffIdArgs) -> Result<(), ErrorInfo> {
+    state.staff_enable(args, &now()).map_err(fail)
+}
+
+#[tauri::command]
+pub fn staff_edit(state: State<'_, AppState>, args: StaffEditArgs) -> Result<StaffInfo, ErrorInfo> {
+    state.staff_edit(args, &now()).map_err(fail)
+}
+
+#[tauri::command]
+pub fn staff_reset_password(state: State<'_, AppState>, args: PasswordResetArgs) -> Result<(), ErrorInfo> {
+    state.staff_reset_password(args, &now()).map_err(fail)
+}
+
+#[tauri::command]
+pub fn blacklist_list(state: State<'_, AppState>) -> Result<Vec<BlacklistEntry>, ErrorInfo> {
+    state.blacklist_list().map_err(fail)
+}
+
+#[tauri::command]
+pub fn blacklist_add(state: State<'_, AppState>, args: BlacklistArgs) -> Result<(), ErrorInfo> {
+    state.blacklist_add(args, &now()).map_err(fail)
+}
+
+#[tauri::command]
+pub fn blacklist_remove(state: State<'_, AppState>, args: BlacklistArgs) -> Result<bool, ErrorInfo> {
+    state.blacklist_remove(args, &now()).map_err(fail)
+}
+
+#[tauri::command]
+pub fn settings_show(state: State<'_, AppState>) -> Result<Vec<SettingInfo>, ErrorInfo> {
+    state.settings_show().map_err(fail)
+}
+
+#[tauri::command]
+pub fn settings_set(state: State<'_, AppState>, args: SettingArgs) -> Result<(), ErrorInfo> {
+    state.settings_set(args, &now()).map_err(fail)
+}

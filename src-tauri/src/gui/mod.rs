@@ -84,6 +84,19 @@ pub fn run(context: tauri::Context<tauri::Wry>, options: Options) {
             commands::sim_swipe,
             commands::devices,
             commands::set_devices,
+            commands::day_report,
+            commands::confirmation_detail,
+            commands::signoff,
+            commands::revoke,
+            commands::reconcile,
+            commands::staff_enable,
+            commands::staff_edit,
+            commands::staff_reset_password,
+            commands::blacklist_list,
+            commands::blacklist_add,
+            commands::blacklist_remove,
+            commands::settings_show,
+            commands::settings_set,
         ])
         .run(context);
     if let Err(e) = result {

@@ -316,8 +316,14 @@ impl AppState {
             })
             .unwrap_or_default();
         let choice = self.choice();
-        let cameras = crate::camera::list().into_iter().map(Into::into).collect();
-        Ok(Devices { reader: choice.reader, camera: choice.camera, cameras, sim_cards })
+        let found = crate::idcard::detect::detect(&crate::idcard::detect::DetectOptions::default());
+        let mut readers: Vec<ReaderInfo> = found.readers.iter().map(Into::into).collect();
+        // A port held by the running reader cannot be probed: list the reader in use itself.
+        if !readers.iter().any(|r| r.spec == choice.reader) {
+            readers.insert(0, ReaderInfo { spec: choice.reader.clone(), kind: "in_use".into(), label: "当前使用的读卡器".into(), sam_id: None });
+        }
+        let cameras = found.cameras.into_iter().map(Into::into).collect();
+        Ok(Devices { reader: choice.reader, camera: choice.camera, readers, cameras, sim_cards })
     }
 
     /// Stores a new device choice (supervisors, checked in `desk`); the caller restarts the devices.
@@ -330,5 +336,75 @@ impl AppState {
         lock(&self.counter.camera).take();
         *lock(&self.counter.choice) = Some(choice);
         Ok(())
+    }
+}
+
+/// The supervisor desk: one `desk` call each (authorization is there).
+impl AppState {
+    pub fn day_report(&self, a: DayFilter, now: &Now) -> Result<DayReport, DeskError> {
+        let s = self.session()?;
+        self.desk().day_report(&s, &a, now)
+    }
+
+    pub fn confirmation_detail(&self, a: IdArgs) -> Result<ConfirmationDetail, DeskError> {
+        let s = self.session()?;
+        self.desk().confirmation_detail(&s, &a.id)
+    }
+
+    pub fn signoff(&self, a: SignoffArgs, now: &Now) -> Result<(), DeskError> {
+        let s = self.session()?;
+        self.desk().signoff(&s, &a.confirmation_id, a.note.as_deref(), now)
+    }
+
+    pub fn revoke(&self, a: RevokeArgs, now: &Now) -> Result<RevokeResult, DeskError> {
+        let s = self.session()?;
+        let r = self.desk().revoke(&s, &a.confirmation_id, &a.reason, &uuid::Uuid::now_v7().to_string(), now)?;
+        self.trigger_sync(false);
+        Ok(r)
+    }
+
+    pub fn reconcile(&self, a: DateArgs, now: &Now) -> Result<ReconcileReport, DeskError> {
+        let s = self.session()?;
+        self.desk().reconcile(&s, &a.date, now)
+    }
+
+    pub fn staff_enable(&self, a: StaffIdArgs, now: &Now) -> Result<(), DeskError> {
+        let actor = Actor::Staff(self.session()?);
+        self.desk().staff_enable(&actor, &a.staff_id, now)
+    }
+
+    pub fn staff_edit(&self, a: StaffEditArgs, now: &Now) -> Result<StaffInfo, DeskError> {
+        let actor = Actor::Staff(self.session()?);
+        self.desk().staff_edit(&actor, &a.staff_id, a.name.as_deref(), a.role, now)
+    }
+
+    pub fn staff_reset_password(&self, a: PasswordResetArgs, now: &Now) -> Result<(), DeskError> {
+        let actor = Actor::Staff(self.session()?);
+        self.desk().staff_reset_password(&actor, &a.staff_id, &a.new_password, now)
+    }
+
+    pub fn blacklist_list(&self) -> Result<Vec<BlacklistEntry>, DeskError> {
+        let actor = Actor::Staff(self.session()?);
+        self.desk().blacklist_list(&actor)
+    }
+
+    pub fn blacklist_add(&self, a: BlacklistArgs, now: &Now) -> Result<(), DeskError> {
+        let actor = Actor::Staff(self.session()?);
+        self.desk().blacklist_add(&actor, &a.id_number, a.reason.as_deref().unwrap_or(""), now)
+    }
+
+    pub fn blacklist_remove(&self, a: BlacklistArgs, now: &Now) -> Result<bool, DeskError> {
+        let actor = Actor::Staff(self.session()?);
+        self.desk().blacklist_remove(&actor, &a.id_number, now)
+    }
+
+    pub fn settings_show(&self) -> Result<Vec<SettingInfo>, DeskError> {
+        let s = self.session()?;
+        self.desk().settings_show(&s)
+    }
+
+    pub fn settings_set(&self, a: SettingArgs, now: &Now) -> Result<(), DeskError> {
+        let s = self.session()?;
+        self.desk().settings_set(&s, &a.key, &a.value, now)
     }
 }
