@@ -23,3 +23,12 @@ CREATE INDEX revocation_by_confirmation ON revocation (confirmation_id);
 
 -- Set by a supervisor's password reset: the account must choose a new password at its next login.
 ALTER TABLE staff ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+
+-- The review queues (审核任务): a task is worked on by one supervisor at this station at a time.
+ALTER TABLE review_task ADD COLUMN locked_by TEXT REFERENCES staff (staff_id);
+ALTER TABLE review_task ADD COLUMN locked_at TEXT;
+-- A decision's fate at the province: pending (queued), accepted, stale (the task changed: decide
+-- again), superseded (another station decided first), rejected (parked with its reason).
+ALTER TABLE review_decision ADD COLUMN state TEXT NOT NULL DEFAULT 'pending'
+    CHECK (state IN ('pending', 'accepted', 'stale', 'superseded', 'rejected'));
+ALTER TABLE review_decision ADD COLUMN result_reason TEXT;

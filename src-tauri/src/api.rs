@@ -484,6 +484,7 @@ pub struct SyncReport {
     pub accepted: i64,
     pub parked: i64,
     pub resent_after_stale: i64,
+    pub decisions_stale: i64,
     pub clock_offset_ms: Option<i64>,
     /// Chinese, for staff; set when the cycle stopped early.
     pub error: Option<String>,
@@ -504,6 +505,7 @@ impl From<&crate::sync::SyncReport> for SyncReport {
             accepted: r.accepted,
             parked: r.parked,
             resent_after_stale: r.resent_after_stale,
+            decisions_stale: r.decisions_stale,
             clock_offset_ms: r.clock_offset_ms,
             error: r.error.clone(),
             error_detail: r.error_detail.clone(),
@@ -891,4 +893,112 @@ pub struct BlacklistArgs {
     #[ts(optional)]
     #[serde(default)]
     pub reason: Option<String>,
+}
+
+/// A decision made here on a review task, and its fate at the province.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TaskDecisionInfo {
+    pub decision_id: String,
+    /// approve | reject
+    pub decision: String,
+    pub reason_code: Option<String>,
+    /// pending | accepted | rejected (stale and superseded decisions are rejected, with the reason)
+    pub sync: String,
+    /// pending | accepted | stale | superseded | rejected
+    pub state: String,
+    pub reason: Option<String>,
+}
+
+/// One review task (审核任务) as `zkctl tasks list` prints it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TaskItem {
+    pub task_id: String,
+    pub version: i64,
+    /// photo | prior_education
+    pub kind: String,
+    /// 照片人工审核 | 学历认证报告初审
+    pub kind_label: String,
+    /// open | closed
+    pub status: String,
+    pub registration_id: String,
+    pub name: String,
+    pub created_at: String,
+    /// The supervisor working on it at this station.
+    pub locked_by: Option<String>,
+    pub decision: Option<TaskDecisionInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TaskDocument {
+    pub name: String,
+    pub media_type: String,
+    pub content_base64: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DeclaredEducation {
+    pub school: Option<String>,
+    pub certificate_no: Option<String>,
+    pub graduation_date: Option<String>,
+}
+
+/// A reason a supervisor may give, with its Chinese label.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ReasonOption {
+    pub code: String,
+    pub label: String,
+}
+
+/// Everything a supervisor needs to decide a task.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TaskDetail {
+    #[serde(flatten)]
+    pub item: TaskItem,
+    pub registration: Option<RegistrationInfo>,
+    /// The uploaded photo (photo tasks).
+    pub photo_jpeg_base64: Option<String>,
+    /// The province's automatic check failures, in Chinese.
+    pub auto_check_failures: Vec<String>,
+    /// Our own checks on the uploaded photo (the `photo` module), or why it could not be checked.
+    pub our_checks: Vec<PhotoCheck>,
+    /// The photo taken at this counter, when the candidate was confirmed here.
+    pub counter_photo_jpeg_base64: Option<String>,
+    pub documents: Vec<TaskDocument>,
+    pub declared: Option<DeclaredEducation>,
+    /// Who closed the task, when another decision closed it: `{"decision", "station_id", "decided_at"}`.
+    pub decided_elsewhere: Option<String>,
+    /// The reasons a rejection may name for this kind of task.
+    pub reasons: Vec<ReasonOption>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TaskFilter {
+    /// photo | prior_education
+    #[ts(optional)]
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// open | closed
+    #[ts(optional)]
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TaskDecideArgs {
+    pub task_id: String,
+    pub approve: bool,
+    /// Required to reject: one of the task's `reasons`.
+    #[ts(optional)]
+    #[serde(default)]
+    pub reason_code: Option<String>,
+    #[ts(optional)]
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// `zkctl tasks decide`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TaskDecided {
+    pub decision_id: String,
+    pub task_id: String,
 }

@@ -63,7 +63,7 @@ export type SyncPage = { station: StationInfo | null, status: StatusReport, park
 
 export type SyncProgress = { phase: SyncPhase, done: number, };
 
-export type SyncReport = { skipped: boolean, reference_updated: boolean, registrations_applied: number, registrations_ignored: number, registrations_unknown_values: number, tasks_applied: number, blocks_leased: number, accepted: number, parked: number, resent_after_stale: number, clock_offset_ms: number | null, 
+export type SyncReport = { skipped: boolean, reference_updated: boolean, registrations_applied: number, registrations_ignored: number, registrations_unknown_values: number, tasks_applied: number, blocks_leased: number, accepted: number, parked: number, resent_after_stale: number, decisions_stale: number, clock_offset_ms: number | null, 
 /**
  * Chinese, for staff; set when the cycle stopped early.
  */
@@ -323,6 +323,104 @@ export type DateArgs = {
  */
 date: string, };
 
+export type TaskDecisionInfo = { decision_id: string, 
+/**
+ * approve | reject
+ */
+decision: string, reason_code: string | null, 
+/**
+ * pending | accepted | rejected (stale and superseded decisions are rejected, with the reason)
+ */
+sync: string, 
+/**
+ * pending | accepted | stale | superseded | rejected
+ */
+state: string, reason: string | null, };
+
+export type TaskItem = { task_id: string, version: number, 
+/**
+ * photo | prior_education
+ */
+kind: string, 
+/**
+ * 照片人工审核 | 学历认证报告初审
+ */
+kind_label: string, 
+/**
+ * open | closed
+ */
+status: string, registration_id: string, name: string, created_at: string, 
+/**
+ * The supervisor working on it at this station.
+ */
+locked_by: string | null, decision: TaskDecisionInfo | null, };
+
+export type TaskDocument = { name: string, media_type: string, content_base64: string, };
+
+export type DeclaredEducation = { school: string | null, certificate_no: string | null, graduation_date: string | null, };
+
+export type ReasonOption = { code: string, label: string, };
+
+export type TaskDetail = { registration: RegistrationInfo | null, 
+/**
+ * The uploaded photo (photo tasks).
+ */
+photo_jpeg_base64: string | null, 
+/**
+ * The province's automatic check failures, in Chinese.
+ */
+auto_check_failures: Array<string>, 
+/**
+ * Our own checks on the uploaded photo (the `photo` module), or why it could not be checked.
+ */
+our_checks: Array<PhotoCheck>, 
+/**
+ * The photo taken at this counter, when the candidate was confirmed here.
+ */
+counter_photo_jpeg_base64: string | null, documents: Array<TaskDocument>, declared: DeclaredEducation | null, 
+/**
+ * Who closed the task, when another decision closed it: `{"decision", "station_id", "decided_at"}`.
+ */
+decided_elsewhere: string | null, 
+/**
+ * The reasons a rejection may name for this kind of task.
+ */
+reasons: Array<ReasonOption>, task_id: string, version: number, 
+/**
+ * photo | prior_education
+ */
+kind: string, 
+/**
+ * 照片人工审核 | 学历认证报告初审
+ */
+kind_label: string, 
+/**
+ * open | closed
+ */
+status: string, registration_id: string, name: string, created_at: string, 
+/**
+ * The supervisor working on it at this station.
+ */
+locked_by: string | null, decision: TaskDecisionInfo | null, };
+
+export type TaskFilter = { 
+/**
+ * photo | prior_education
+ */
+kind?: string, 
+/**
+ * open | closed
+ */
+status?: string, };
+
+export type TaskDecideArgs = { task_id: string, approve: boolean, 
+/**
+ * Required to reject: one of the task's `reasons`.
+ */
+reason_code?: string, comment?: string, };
+
+export type TaskDecided = { decision_id: string, task_id: string, };
+
 /** Every IPC command; a rejected promise carries a DeskError. */
 export const commands = {
   login: (args: LoginArgs): Promise<SessionInfo> => invoke("login", { args }),
@@ -362,6 +460,9 @@ export const commands = {
   blacklist_remove: (args: BlacklistArgs): Promise<boolean> => invoke("blacklist_remove", { args }),
   settings_show: (): Promise<Array<SettingInfo>> => invoke("settings_show"),
   settings_set: (args: SettingArgs): Promise<void> => invoke("settings_set", { args }),
+  tasks_list: (args: TaskFilter): Promise<Array<TaskItem>> => invoke("tasks_list", { args }),
+  task_show: (args: IdArgs): Promise<TaskDetail> => invoke("task_show", { args }),
+  task_decide: (args: TaskDecideArgs): Promise<TaskDecided> => invoke("task_decide", { args }),
 };
 
 /** Tauri event names. */

@@ -149,6 +149,43 @@ enum Command {
         #[command(subcommand)]
         cmd: SettingsCmd,
     },
+    /// The province's review queues (审核任务) (supervisor).
+    Tasks {
+        #[command(subcommand)]
+        cmd: TasksCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum TasksCmd {
+    List {
+        #[arg(long)]
+        supervisor: String,
+        #[arg(long, value_parser = ["photo", "prior_education"])]
+        kind: Option<String>,
+        #[arg(long, value_parser = ["open", "closed"])]
+        status: Option<String>,
+    },
+    /// The task; with --export, its photo or documents written to DIR.
+    Show {
+        task_id: String,
+        #[arg(long)]
+        supervisor: String,
+        #[arg(long)]
+        export: Option<PathBuf>,
+    },
+    Decide {
+        task_id: String,
+        #[arg(long)]
+        supervisor: String,
+        #[arg(long, conflicts_with = "reject", required_unless_present = "reject")]
+        approve: bool,
+        /// A reason code: background | blurred | not_frontal | head_covered | glare | edited | not_the_candidate | other.
+        #[arg(long)]
+        reject: Option<String>,
+        #[arg(long)]
+        comment: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -466,6 +503,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Revoke { confirmation_id, supervisor, reason } => revoke(&open(&dir)?, &supervisor, &confirmation_id, &reason, json),
         Command::Reconcile { supervisor, date } => reconcile(&open(&dir)?, &supervisor, &date, json),
         Command::Settings { cmd } => settings(&open(&dir)?, cmd, json),
+        Command::Tasks { cmd } => tasks(&open(&dir)?, cmd, json),
     }
 }
 
@@ -783,6 +821,57 @@ fn settings(desk: &Desk, cmd: SettingsCmd, json: bool) -> Result<(), Failure> {
             desk.settings_set(&session, &key, &value, &now()).map_err(|e| refused(json, e))?;
             print(json, &serde_json::json!({ "key": key, "value": value }), |_| format!("已设置 {key} = {value}"));
         }
+    }
+    Ok(())
+}
+
+fn tasks(desk: &Desk, cmd: TasksCmd, json: bool) -> Result<(), Failure> {
+    match cmd {
+        TasksCmd::List { supervisor, kind, status } => {
+            let session = supervisor_session(desk, &supervisor, json)?;
+            let items = desk.tasks_list(&session, &zkdesk::api::TaskFilter { kind, status }).map_err(|e| refused(json, e))?;
+            print(json, &serde_json::json!({ "items": items }), |_| {
+                items
+                    .iter()
+                    .map(|t| format!("{}\t{}\t{}\t{}\t{}", t.task_id, t.kind_label, t.status, t.name, t.created_at))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        TasksCmd::Show { task_id, supervisor, export } => {
+            let session = supervisor_session(desk, &supervisor, json)?;
+            let t = desk.task_show(&session, &task_id, &now()).map_err(|e| refused(json, e))?;
+            if let Some(dir) = export {
+                export_task(&t, &dir)?;
+            }
+            print(json, &t, |t| {
+                format!("{} {} {}（{}）\n自动检查：{}", t.item.task_id, t.item.kind_label, t.item.name, t.item.status, t.auto_check_failures.join("、"))
+            });
+        }
+        TasksCmd::Decide { task_id, supervisor, approve, reject, comment } => {
+            let session = supervisor_session(desk, &supervisor, json)?;
+            let id = uuid::Uuid::now_v7().to_string();
+            let d = desk
+                .task_decide(&session, &task_id, approve, reject.as_deref(), comment.as_deref(), &id, &now())
+                .map_err(|e| refused(json, e))?;
+            print(json, &d, |d| format!("已提交审核决定 {}（任务 {}），待上传省平台", d.decision_id, d.task_id));
+        }
+    }
+    Ok(())
+}
+
+/// Writes a task's uploaded photo and documents into `dir`, under names that cannot escape it.
+fn export_task(t: &zkdesk::api::TaskDetail, dir: &std::path::Path) -> Result<(), Failure> {
+    use base64::Engine;
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.decode(s).map_err(|e| DeskError::invalid("任务文件内容无效", e.to_string()));
+    std::fs::create_dir_all(dir).map_err(|e| DeskError::storage(format!("{}: {e}", dir.display())))?;
+    if let Some(p) = &t.photo_jpeg_base64 {
+        write_file(&dir.join("photo.jpg"), &b64(p)?)?;
+    }
+    for (i, d) in t.documents.iter().enumerate() {
+        let safe: String = d.name.chars().filter(|c| !matches!(c, '/' | '\\' | '\0')).collect();
+        let name = if safe.is_empty() || safe.starts_with('.') { format!("document-{i}") } else { safe };
+        write_file(&dir.join(name), &b64(&d.content_base64)?)?;
     }
     Ok(())
 }

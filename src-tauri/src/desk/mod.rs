@@ -12,6 +12,7 @@ mod station;
 mod settings;
 mod status;
 mod supervisor;
+mod tasks;
 
 pub use devices::{DeviceChoice, DEFAULT_CAMERA, DEFAULT_READER};
 pub use records::demo_card;

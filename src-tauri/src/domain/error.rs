@@ -24,6 +24,8 @@ pub enum ErrorCode {
     Refused,
     /// The station is not enrolled (or must enroll again after a 401).
     NotEnrolled,
+    /// A review task is closed: decided already, here or elsewhere.
+    TaskClosed,
 }
 
 /// An error with a message fit for counter staff (`message`, Chinese) and one for the log (`detail`).

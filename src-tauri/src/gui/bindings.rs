@@ -61,6 +61,9 @@ fn commands(cfg: &Config) -> Vec<Command> {
         cmd_args::<BlacklistArgs, bool>("blacklist_remove", cfg),
         cmd::<Vec<SettingInfo>>("settings_show", cfg),
         cmd_args::<SettingArgs, ()>("settings_set", cfg),
+        cmd_args::<TaskFilter, Vec<TaskItem>>("tasks_list", cfg),
+        cmd_args::<IdArgs, TaskDetail>("task_show", cfg),
+        cmd_args::<TaskDecideArgs, TaskDecided>("task_decide", cfg),
     ]
 }
 
@@ -137,6 +140,15 @@ fn declarations(cfg: &Config) -> Vec<String> {
         SettingInfo::decl(cfg),
         SettingArgs::decl(cfg),
         DateArgs::decl(cfg),
+        TaskDecisionInfo::decl(cfg),
+        TaskItem::decl(cfg),
+        TaskDocument::decl(cfg),
+        DeclaredEducation::decl(cfg),
+        ReasonOption::decl(cfg),
+        TaskDetail::decl(cfg),
+        TaskFilter::decl(cfg),
+        TaskDecideArgs::decl(cfg),
+        TaskDecided::decl(cfg),
     ]
 }
 

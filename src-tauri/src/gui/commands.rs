@@ -207,3 +207,18 @@ pub fn settings_show(state: State<'_, AppState>) -> Result<Vec<SettingInfo>, Err
 pub fn settings_set(state: State<'_, AppState>, args: SettingArgs) -> Result<(), ErrorInfo> {
     state.settings_set(args, &now()).map_err(fail)
 }
+
+#[tauri::command]
+pub fn tasks_list(state: State<'_, AppState>, args: TaskFilter) -> Result<Vec<TaskItem>, ErrorInfo> {
+    state.tasks_list(args).map_err(fail)
+}
+
+#[tauri::command]
+pub fn task_show(state: State<'_, AppState>, args: IdArgs) -> Result<TaskDetail, ErrorInfo> {
+    state.task_show(args, &now()).map_err(fail)
+}
+
+#[tauri::command]
+pub fn task_decide(state: State<'_, AppState>, args: TaskDecideArgs) -> Result<TaskDecided, ErrorInfo> {
+    state.task_decide(args, &now()).map_err(fail)
+}

@@ -97,6 +97,9 @@ pub fn run(context: tauri::Context<tauri::Wry>, options: Options) {
             commands::blacklist_remove,
             commands::settings_show,
             commands::settings_set,
+            commands::tasks_list,
+            commands::task_show,
+            commands::task_decide,
         ])
         .run(context);
     if let Err(e) = result {

@@ -408,3 +408,24 @@ impl AppState {
         self.desk().settings_set(&s, &a.key, &a.value, now)
     }
 }
+
+/// The review queues (审核任务).
+impl AppState {
+    pub fn tasks_list(&self, a: TaskFilter) -> Result<Vec<TaskItem>, DeskError> {
+        let s = self.session()?;
+        self.desk().tasks_list(&s, &a)
+    }
+
+    pub fn task_show(&self, a: IdArgs, now: &Now) -> Result<TaskDetail, DeskError> {
+        let s = self.session()?;
+        self.desk().task_show(&s, &a.id, now)
+    }
+
+    pub fn task_decide(&self, a: TaskDecideArgs, now: &Now) -> Result<TaskDecided, DeskError> {
+        let s = self.session()?;
+        let id = uuid::Uuid::now_v7().to_string();
+        let d = self.desk().task_decide(&s, &a.task_id, a.approve, a.reason_code.as_deref(), a.comment.as_deref(), &id, now)?;
+        self.trigger_sync(false);
+        Ok(d)
+    }
+}

@@ -229,3 +229,14 @@ pub fn revoked(conn: &Connection, confirmation_id: &str) -> rusqlite::Result<()>
     conn.execute("UPDATE confirmation SET state = 'revoked' WHERE confirmation_id = ?1", [confirmation_id])?;
     Ok(())
 }
+
+/// The spec photo of this registration's live (pending or accepted) confirmation here, if any.
+pub fn live_photo_for_registration(conn: &Connection, registration_id: &str) -> rusqlite::Result<Option<Vec<u8>>> {
+    conn.query_row(
+        "SELECT p.jpeg FROM confirmation c JOIN photo p ON p.photo_id = c.photo_id
+         WHERE c.registration_id = ?1 AND c.state IN ('pending', 'accepted') ORDER BY c.confirmed_at DESC LIMIT 1",
+        [registration_id],
+        |r| r.get(0),
+    )
+    .optional()
+}

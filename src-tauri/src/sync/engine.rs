@@ -62,6 +62,8 @@ pub struct SyncReport {
     pub accepted: i64,
     pub parked: i64,
     pub resent_after_stale: i64,
+    /// Review decisions the province refused as STALE_VERSION (decide again on the new version).
+    pub decisions_stale: i64,
     pub clock_offset_ms: Option<i64>,
     /// Chinese, for staff; set when the cycle stopped early.
     pub error: Option<String>,
@@ -249,6 +251,10 @@ impl Cycle<'_> {
         self.review_tasks()?;
         self.number_blocks()?;
         self.outbox()?;
+        if self.report.decisions_stale > 0 {
+            // The tasks changed under our decisions: pull them so the supervisor decides on what is current.
+            self.review_tasks()?;
+        }
         Ok(())
     }
 
@@ -466,12 +472,16 @@ impl Cycle<'_> {
                                     confirmations::revoked(tx, &confirmation_id)?;
                                 }
                             }
-                            outbox::Kind::ReviewDecision | outbox::Kind::PasswordReset => {}
+                            outbox::Kind::ReviewDecision => review_tasks::decision_answered(tx, &item.client_id, "accepted", None)?,
+                            outbox::Kind::PasswordReset => {}
                         }
                         self.report.accepted += 1;
                     }
                     Outcome::Stale if kind == outbox::Kind::Confirmation => stale.push((item.clone(), r.clone())),
-                    Outcome::Stale | Outcome::Rejected => {
+                    outcome @ (Outcome::Stale | Outcome::Rejected) => {
+                        if matches!(outcome, Outcome::Stale) {
+                            self.report.decisions_stale += 1;
+                        }
                         let code = r["reason"]["code"].as_str().unwrap_or("UNKNOWN");
                         let reason = format!("{code}: {}", r["reason"]["message"].as_str().unwrap_or(""));
                         park(tx, kind, &item.client_id, r, &reason, &now)?;
@@ -560,7 +570,17 @@ fn park(tx: &rusqlite::Connection, kind: outbox::Kind, client_id: &str, result: 
         outbox::Kind::Revocation => {
             revocations::answered(tx, client_id, false, Some(reason))?;
         }
-        outbox::Kind::ReviewDecision | outbox::Kind::PasswordReset => {}
+        outbox::Kind::ReviewDecision => {
+            // STALE_VERSION: the task changed, the supervisor decides again on the new version (the
+            // feed brings it); TASK_CLOSED: another station decided first, ours is superseded.
+            let state = match result["reason"]["code"].as_str() {
+                Some("STALE_VERSION") => "stale",
+                Some("TASK_CLOSED") => "superseded",
+                _ => "rejected",
+            };
+            review_tasks::decision_answered(tx, client_id, state, Some(reason))?;
+        }
+        outbox::Kind::PasswordReset => {}
     }
     audit::record(tx, now, SYNC_ACTOR, "outbox_parked", &json!({"kind": kind.as_str(), "client_id": client_id, "reason": reason}))?;
     Ok(())

@@ -383,6 +383,20 @@ fn registration(tx: &Connection, id: &str) -> Option<(Value, String)> {
         .map(|(b, region)| (serde_json::from_str(&b).unwrap(), region))
 }
 
+/// Writes a new version of a review task (v1.1: every change raises it) and its feed entry.
+pub fn save_task(tx: &Connection, mut task: Value, county: &str) -> Value {
+    let v = task["version"].as_i64().unwrap_or(0) + 1;
+    task["version"] = json!(v);
+    let id = task["task_id"].as_str().unwrap().to_string();
+    tx.execute(
+        "UPDATE review_task SET status = ?2, version = ?3, body = ?4 WHERE task_id = ?1",
+        params![id, task["status"].as_str(), v, task.to_string()],
+    )
+    .unwrap();
+    tx.execute("INSERT INTO task_change (task_id, county_code, body) VALUES (?1, ?2, ?3)", params![id, county, task.to_string()]).unwrap();
+    task
+}
+
 /// Writes a new version of a registration and its feed entry.
 pub fn save_registration(tx: &Connection, mut reg: Value, region: &str) -> Value {
     let v = reg["version"].as_i64().unwrap_or(0) + 1;
@@ -660,17 +674,8 @@ async fn review_decisions(State(s): S, headers: HeaderMap, body: Bytes) -> Respo
             return rejected("VALIDATION", "decision must be approve or reject, with a reviewer");
         }
         task["status"] = json!("closed");
-        task["version"] = json!(task["version"].as_i64().unwrap_or(1) + 1);
-        tx.execute(
-            "UPDATE review_task SET status = 'closed', version = ?2, body = ?3 WHERE task_id = ?1",
-            params![tid, task["version"].as_i64(), task.to_string()],
-        )
-        .unwrap();
-        tx.execute(
-            "INSERT INTO task_change (task_id, county_code, body) VALUES (?1, ?2, ?3)",
-            params![tid, st.county_code, task.to_string()],
-        )
-        .unwrap();
+        task["decided"] = json!({"decision": decision, "reason_code": item["reason_code"], "station_id": st.station_id, "decided_at": item["decided_at"]});
+        let task = save_task(tx, task, &st.county_code);
         tx.execute("INSERT INTO decision (decision_id, task_id, body) VALUES (?1, ?2, ?3)", params![did.as_str(), tid, item.to_string()])
             .unwrap();
         if task["kind"] == "prior_education" {

@@ -58,6 +58,17 @@ impl SimState {
         api::save_registration(&db, reg, &region)
     }
 
+    /// Makes a new version of a review task (as the online side would), with `edit` applied.
+    pub fn change_task(&self, task_id: &str, edit: impl FnOnce(&mut serde_json::Value)) -> serde_json::Value {
+        let db = self.db();
+        let (body, county): (String, String) = db
+            .query_row("SELECT body, county_code FROM review_task WHERE task_id = ?1", [task_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("task exists");
+        let mut task: serde_json::Value = serde_json::from_str(&body).unwrap();
+        edit(&mut task);
+        api::save_task(&db, task, &county)
+    }
+
     /// A scalar from the simulator's own database (for test assertions).
     pub fn scalar(&self, sql: &str) -> i64 {
         self.db().query_row(sql, [], |r| r.get(0)).expect("simulator query")

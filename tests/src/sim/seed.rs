@@ -160,7 +160,7 @@ pub fn seed(conn: &mut Connection, opts: &SeedOptions) -> rusqlite::Result<Vec<S
             if county == &opts.county && i % 40 == 7 {
                 add_task(&tx, &reg, "photo", county)?;
             }
-            if county == &opts.county && reg["prior_education"]["status"] == "report_uploaded" && i % 3 == 0 {
+            if county == &opts.county && reg["prior_education"]["status"] == "report_uploaded" {
                 add_task(&tx, &reg, "prior_education", county)?;
             }
         }
