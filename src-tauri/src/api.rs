@@ -1002,3 +1002,50 @@ pub struct TaskDecided {
     pub decision_id: String,
     pub task_id: String,
 }
+
+/// One day's (or a range's) counts — `zkctl report … --format json`. The counts are made from the
+/// same entries as `zkctl today`, so they match it exactly.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct DayStats {
+    /// YYYY-MM-DD (absent in the range total)
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Live confirmations (not revoked).
+    pub confirmed: i64,
+    pub revoked: i64,
+    /// 新生 among the live confirmations.
+    pub new: i64,
+    /// 在籍 among the live confirmations.
+    pub enrolled: i64,
+    /// Confirmations carrying a flag (存疑), revoked ones included, as in `today`.
+    pub flagged: i64,
+    pub signed_off: i64,
+    pub by_staff: std::collections::BTreeMap<String, i64>,
+    /// By major code.
+    pub by_major: std::collections::BTreeMap<String, i64>,
+    /// By major level (本科 | 专科).
+    pub by_level: std::collections::BTreeMap<String, i64>,
+    /// By hour of day, "HH" in +08:00.
+    pub by_hour: std::collections::BTreeMap<String, i64>,
+    /// By sync outcome: pending | accepted | rejected.
+    pub by_sync: std::collections::BTreeMap<String, i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RangeReport {
+    pub from: String,
+    pub to: String,
+    pub days: Vec<DayStats>,
+    pub total: DayStats,
+    /// Every confirmation of the range (the XLSX/CSV/PDF list), oldest day first.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub entries: Vec<DayEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RangeArgs {
+    pub from: String,
+    pub to: String,
+}

@@ -25,6 +25,7 @@ pub mod desk;
 pub mod domain;
 pub mod idcard;
 pub mod photo;
+pub mod report;
 pub mod store;
 pub mod sync;
 

@@ -421,6 +421,48 @@ reason_code?: string, comment?: string, };
 
 export type TaskDecided = { decision_id: string, task_id: string, };
 
+export type DayStats = { 
+/**
+ * YYYY-MM-DD (absent in the range total)
+ */
+date?: string, 
+/**
+ * Live confirmations (not revoked).
+ */
+confirmed: number, revoked: number, 
+/**
+ * 新生 among the live confirmations.
+ */
+new: number, 
+/**
+ * 在籍 among the live confirmations.
+ */
+enrolled: number, 
+/**
+ * Confirmations carrying a flag (存疑), revoked ones included, as in `today`.
+ */
+flagged: number, signed_off: number, by_staff: { [key in string]: number }, 
+/**
+ * By major code.
+ */
+by_major: { [key in string]: number }, 
+/**
+ * By major level (本科 | 专科).
+ */
+by_level: { [key in string]: number }, 
+/**
+ * By hour of day, "HH" in +08:00.
+ */
+by_hour: { [key in string]: number }, 
+/**
+ * By sync outcome: pending | accepted | rejected.
+ */
+by_sync: { [key in string]: number }, };
+
+export type RangeReport = { from: string, to: string, days: Array<DayStats>, total: DayStats, };
+
+export type RangeArgs = { from: string, to: string, };
+
 /** Every IPC command; a rejected promise carries a DeskError. */
 export const commands = {
   login: (args: LoginArgs): Promise<SessionInfo> => invoke("login", { args }),
@@ -463,6 +505,7 @@ export const commands = {
   tasks_list: (args: TaskFilter): Promise<Array<TaskItem>> => invoke("tasks_list", { args }),
   task_show: (args: IdArgs): Promise<TaskDetail> => invoke("task_show", { args }),
   task_decide: (args: TaskDecideArgs): Promise<TaskDecided> => invoke("task_decide", { args }),
+  report_range: (args: RangeArgs): Promise<RangeReport> => invoke("report_range", { args }),
 };
 
 /** Tauri event names. */

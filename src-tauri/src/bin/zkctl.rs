@@ -149,10 +149,41 @@ enum Command {
         #[command(subcommand)]
         cmd: SettingsCmd,
     },
+    /// Statistics and lists for a day or a range, as JSON, CSV or XLSX (supervisor).
+    Report {
+        #[command(subcommand)]
+        cmd: ReportCmd,
+    },
     /// The province's review queues (审核任务) (supervisor).
     Tasks {
         #[command(subcommand)]
         cmd: TasksCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCmd {
+    Daily {
+        #[arg(long)]
+        supervisor: String,
+        #[arg(long)]
+        date: String,
+        #[arg(long, value_parser = ["json", "csv", "xlsx"])]
+        format: String,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+    Range {
+        #[arg(long)]
+        supervisor: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long, value_parser = ["json", "csv", "xlsx"])]
+        format: String,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
     },
 }
 
@@ -504,6 +535,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Reconcile { supervisor, date } => reconcile(&open(&dir)?, &supervisor, &date, json),
         Command::Settings { cmd } => settings(&open(&dir)?, cmd, json),
         Command::Tasks { cmd } => tasks(&open(&dir)?, cmd, json),
+        Command::Report { cmd } => report(&open(&dir)?, cmd, json),
     }
 }
 
@@ -822,6 +854,26 @@ fn settings(desk: &Desk, cmd: SettingsCmd, json: bool) -> Result<(), Failure> {
             print(json, &serde_json::json!({ "key": key, "value": value }), |_| format!("已设置 {key} = {value}"));
         }
     }
+    Ok(())
+}
+
+fn report(desk: &Desk, cmd: ReportCmd, json: bool) -> Result<(), Failure> {
+    let (supervisor, from, to, format, output, daily) = match cmd {
+        ReportCmd::Daily { supervisor, date, format, output } => (supervisor, date.clone(), date, format, output, true),
+        ReportCmd::Range { supervisor, from, to, format, output } => (supervisor, from, to, format, output, false),
+    };
+    let session = supervisor_session(desk, &supervisor, json)?;
+    let r = desk.report_range(&session, &from, &to, &now()).map_err(|e| refused(json, e))?;
+    let bytes = match (format.as_str(), daily) {
+        ("json", _) => serde_json::to_vec_pretty(&r).expect("report serializes"),
+        ("csv", true) => zkdesk::report::day_list_csv(&r),
+        ("csv", false) => zkdesk::report::range_csv(&r),
+        _ => zkdesk::report::report_xlsx(&r).map_err(|e| DeskError::storage(format!("xlsx: {e}")))?,
+    };
+    write_file(&output, &bytes)?;
+    print(json, &serde_json::json!({ "written": output, "bytes": bytes.len() }), |_| {
+        format!("已导出 {}（{} 至 {}，确认 {}，撤销 {}）", output.display(), r.from, r.to, r.total.confirmed, r.total.revoked)
+    });
     Ok(())
 }
 

@@ -7,6 +7,7 @@ mod auth;
 pub mod counter;
 mod devices;
 mod records;
+mod report;
 mod staff;
 mod station;
 mod settings;

@@ -52,7 +52,7 @@ fn flagged(rec: &ConfirmationRecord) -> bool {
     !rec.flags.is_empty()
 }
 
-fn entry(rec: &ConfirmationRecord, reg: Option<&Registration>) -> DayEntry {
+pub(super) fn entry_of(rec: &ConfirmationRecord, reg: Option<&Registration>) -> DayEntry {
     let (status, sync) = status_and_sync(rec);
     DayEntry {
         confirmation_id: rec.confirmation_id.clone(),
@@ -141,7 +141,7 @@ impl Desk {
         self.authorize(session, Role::Supervisor, "day report")?;
         let day = Self::day_of(filter.date.as_deref(), now)?;
         let rows = self.day_records(day)?;
-        let all: Vec<DayEntry> = rows.iter().map(|(rec, reg)| entry(rec, reg.as_ref())).collect();
+        let all: Vec<DayEntry> = rows.iter().map(|(rec, reg)| entry_of(rec, reg.as_ref())).collect();
         let items = all.iter().zip(&rows).filter(|(e, (_, reg))| keep(e, reg.as_ref(), filter)).map(|(e, _)| e.clone()).collect();
         Ok(DayReport { date: day.to_string(), items, totals: totals(&all) })
     }
@@ -159,7 +159,7 @@ impl Desk {
         use base64::Engine;
         let manual = rec.flags.contains(&Flag::ManualEntry);
         Ok(ConfirmationDetail {
-            entry: entry(&rec, reg.as_ref()),
+            entry: entry_of(&rec, reg.as_ref()),
             audit,
             card_source: if manual { "manual" } else { "chip" }.into(),
             photo_jpeg_base64: base64::engine::general_purpose::STANDARD.encode(jpeg),
@@ -242,7 +242,7 @@ impl Desk {
             unsigned: vec![],
         };
         for (rec, reg) in &local {
-            let e = entry(rec, reg.as_ref());
+            let e = entry_of(rec, reg.as_ref());
             if e.needs_signoff {
                 report.unsigned.push(rec.confirmation_id.clone());
             }

@@ -64,6 +64,7 @@ fn commands(cfg: &Config) -> Vec<Command> {
         cmd_args::<TaskFilter, Vec<TaskItem>>("tasks_list", cfg),
         cmd_args::<IdArgs, TaskDetail>("task_show", cfg),
         cmd_args::<TaskDecideArgs, TaskDecided>("task_decide", cfg),
+        cmd_args::<RangeArgs, RangeReport>("report_range", cfg),
     ]
 }
 
@@ -149,6 +150,9 @@ fn declarations(cfg: &Config) -> Vec<String> {
         TaskFilter::decl(cfg),
         TaskDecideArgs::decl(cfg),
         TaskDecided::decl(cfg),
+        DayStats::decl(cfg),
+        RangeReport::decl(cfg),
+        RangeArgs::decl(cfg),
     ]
 }
 

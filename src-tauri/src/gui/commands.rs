@@ -222,3 +222,8 @@ pub fn task_show(state: State<'_, AppState>, args: IdArgs) -> Result<TaskDetail,
 pub fn task_decide(state: State<'_, AppState>, args: TaskDecideArgs) -> Result<TaskDecided, ErrorInfo> {
     state.task_decide(args, &now()).map_err(fail)
 }
+
+#[tauri::command]
+pub fn report_range(state: State<'_, AppState>, args: RangeArgs) -> Result<RangeReport, ErrorInfo> {
+    state.report_range(args, &now()).map_err(fail)
+}

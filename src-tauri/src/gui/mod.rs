@@ -100,6 +100,7 @@ pub fn run(context: tauri::Context<tauri::Wry>, options: Options) {
             commands::tasks_list,
             commands::task_show,
             commands::task_decide,
+            commands::report_range,
         ])
         .run(context);
     if let Err(e) = result {

@@ -429,3 +429,10 @@ impl AppState {
         Ok(d)
     }
 }
+
+impl AppState {
+    pub fn report_range(&self, a: RangeArgs, now: &Now) -> Result<RangeReport, DeskError> {
+        let s = self.session()?;
+        self.desk().report_range(&s, &a.from, &a.to, now)
+    }
+}

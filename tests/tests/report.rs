@@ -1,0 +1,104 @@
+//! Reports through `zkctl report`: the numbers match `zkctl today` exactly, CSV opens in Excel in
+//! Chinese (BOM, headings), XLSX holds the list and the statistics.
+
+use serde_json::Value;
+use zkdesk::desk::Desk;
+use zkdesk_tests::fixtures::{card_file, card_for, confirmable, good_photo_file, now};
+use zkdesk_tests::sim::Sim;
+use zkdesk_tests::zkctl;
+
+const ENV: [(&str, &str); 3] =
+    [("ZKDESK_PASSWORD", "shouli-2026"), ("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026"), ("ZKDESK_NEW_PASSWORD", "shouli-2026")];
+
+fn ok(what: &str, o: std::process::Output) -> Value {
+    assert!(o.status.success(), "{what}: {}\n{}", String::from_utf8_lossy(&o.stderr), String::from_utf8_lossy(&o.stdout));
+    serde_json::from_slice(&o.stdout).unwrap_or(Value::Null)
+}
+
+/// The text of one member of a zip file (XLSX), read with Python's standard library.
+fn zip_member(path: &std::path::Path, member: &str) -> String {
+    let out = std::process::Command::new("python3")
+        .args(["-c", "import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())"])
+        .arg(path)
+        .arg(member)
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "{member}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn reports_match_the_day_list_and_export_in_chinese() {
+    let sim = Sim::start("420102", 150, 91);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok("supervisor", zkctl(d, &["staff", "add", "--id", "A001", "--name", "王主管", "--role", "supervisor"], &[("ZKDESK_NEW_PASSWORD", "zhuguan-2026")]));
+    ok("counter", zkctl(d, &["staff", "add", "--id", "S001", "--name", "李受理", "--role", "counter", "--supervisor", "A001"], &ENV));
+    ok("enroll", zkctl(d, &["station", "enroll", "--supervisor", "A001", "--server", &sim.base_url(), "--code", &sim.codes[0]], &ENV));
+    ok("sync", zkctl(d, &["--json", "sync"], &[]));
+    let regs = confirmable(&Desk::open(d).unwrap(), 10);
+    let photo = good_photo_file(d);
+    let mut ids = Vec::new();
+    for (i, r) in regs.iter().take(4).enumerate() {
+        let card = if i == 3 { zkdesk::idcard::IdentityCard { name: format!("{}\u{E0A1}", r.name), ..card_for(r) } } else { card_for(r) };
+        let reader = card_file(d, &[card]);
+        let mut args = vec!["--json", "confirm", "--reader", &reader, "--photo", photo.to_str().unwrap(), "--staff", "S001"];
+        if i == 3 {
+            args.extend(["--supervisor", "A001", "--override", "name_mismatch"]);
+        }
+        ids.push(ok("confirm", zkctl(d, &args, &ENV))["confirmation_id"].as_str().unwrap().to_string());
+    }
+    ok("sync", zkctl(d, &["--json", "sync"], &[]));
+    ok("revoke", zkctl(d, &["--json", "revoke", &ids[0], "--supervisor", "A001", "--reason", "重复确认"], &ENV));
+    let date = zkdesk::domain::office_day::of(&now()).to_string();
+
+    let today = ok("today", zkctl(d, &["--json", "today", "--supervisor", "A001", "--date", &date], &ENV));
+    let out = d.join("day.json");
+    ok("report json", zkctl(d, &["--json", "report", "daily", "--supervisor", "A001", "--date", &date, "--format", "json", "-o", out.to_str().unwrap()], &ENV));
+    let r: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let day = &r["days"][0];
+    for k in ["confirmed", "revoked", "flagged", "signed_off"] {
+        assert_eq!(day[k], today["totals"][k], "{k} matches zkctl today");
+    }
+    assert_eq!((day["confirmed"].as_i64(), day["revoked"].as_i64(), day["flagged"].as_i64()), (Some(3), Some(1), Some(1)));
+    let sum = |m: &Value| m.as_object().unwrap().values().map(|v| v.as_i64().unwrap()).sum::<i64>();
+    assert_eq!(sum(&day["by_staff"]), 3);
+    assert_eq!(sum(&day["by_hour"]), 3);
+    assert_eq!(sum(&day["by_major"]), 3);
+    assert_eq!(day["new"].as_i64().unwrap() + day["enrolled"].as_i64().unwrap(), 3);
+    assert_eq!(r["total"]["confirmed"], 3);
+
+    let csv = d.join("day.csv");
+    ok("report csv", zkctl(d, &["--json", "report", "daily", "--supervisor", "A001", "--date", &date, "--format", "csv", "-o", csv.to_str().unwrap()], &ENV));
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "UTF-8 with BOM");
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.lines().next().unwrap().contains("确认时间,报名号,姓名"));
+    assert_eq!(text.lines().count(), 1 + 4 + 1, "heading, four confirmations, totals");
+    assert!(text.contains("已撤销") && text.contains("姓名不一致"));
+
+    let xlsx = d.join("range.xlsx");
+    let yesterday = (zkdesk::domain::office_day::of(&now()) - chrono::Days::new(1)).to_string();
+    ok(
+        "report xlsx",
+        zkctl(d, &["--json", "report", "range", "--supervisor", "A001", "--from", &yesterday, "--to", &date, "--format", "xlsx", "-o", xlsx.to_str().unwrap()], &ENV),
+    );
+    let book = zip_member(&xlsx, "xl/workbook.xml");
+    assert!(book.contains("确认明细") && book.contains("统计"), "{book}");
+    let strings = zip_member(&xlsx, "xl/sharedStrings.xml");
+    assert!(strings.contains(&regs[1].name), "the list carries the candidates");
+    let sheet = zip_member(&xlsx, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("<pane") && sheet.contains("frozen"), "frozen header row");
+
+    let json_range = d.join("range.json");
+    ok("range json", zkctl(d, &["--json", "report", "range", "--supervisor", "A001", "--from", &yesterday, "--to", &date, "--format", "json", "-o", json_range.to_str().unwrap()], &ENV));
+    let rr: Value = serde_json::from_slice(&std::fs::read(&json_range).unwrap()).unwrap();
+    assert_eq!(rr["days"].as_array().unwrap().len(), 2);
+    assert_eq!(rr["days"][0]["confirmed"], 0);
+    assert_eq!(rr["total"]["confirmed"], 3);
+
+    let backwards = zkctl(d, &["--json", "report", "range", "--supervisor", "A001", "--from", &date, "--to", &yesterday, "--format", "json", "-o", "/dev/null"], &ENV);
+    assert_eq!(backwards.status.code(), Some(1));
+    let counter = zkctl(d, &["--json", "report", "daily", "--supervisor", "S001", "--date", &date, "--format", "json", "-o", "/dev/null"], &[("ZKDESK_SUPERVISOR_PASSWORD", "shouli-2026")]);
+    assert_eq!(counter.status.code(), Some(1), "supervisors only");
+}
