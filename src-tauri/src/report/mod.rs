@@ -2,6 +2,7 @@
 //! every function takes the report and returns bytes; no store, no clock, no file system.
 
 mod csv;
+pub mod pdf;
 mod xlsx;
 
 pub use self::csv::{day_list_csv, range_csv};
