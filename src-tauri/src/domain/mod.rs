@@ -2,6 +2,7 @@
 
 pub mod confirmation;
 pub mod eligibility;
+pub mod number_block;
 pub mod error;
 pub mod registration;
 pub mod staff;

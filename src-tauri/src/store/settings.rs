@@ -99,6 +99,8 @@ settings! {
     BlockRequest = "block_request": String;
     /// The seq of the newest audit row, kept outside the chain so a cut tail is seen.
     AuditTip = "audit_tip": i64;
+    /// The deadline of one exchange with the province, in ms (default 60 s; for tests and slow links).
+    HttpDeadlineMs = "http_deadline_ms": i64;
 }
 
 pub fn get<S: Setting>(conn: &Connection) -> rusqlite::Result<Option<S::Value>> {

@@ -7,4 +7,4 @@ pub mod backoff;
 pub mod client;
 mod engine;
 
-pub use engine::{api_error, enroll, run_cycle, CycleOptions, Phase, Progress, SyncReport, CLOCK_WARN_MS, SYNC_ACTOR};
+pub use engine::{api_error, enroll, province_audit_tip, run_cycle, CycleOptions, Phase, Progress, SyncReport, CLOCK_WARN_MS, SYNC_ACTOR};
