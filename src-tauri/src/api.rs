@@ -158,6 +158,21 @@ pub struct AuditReport {
     pub broken_seq: Option<i64>,
 }
 
+/// `zkctl audit verify --province`: the local check plus the tip the province holds (v1.1).
+/// Not an IPC type (no TypeScript): only `zkctl --json` prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditProvinceReport {
+    #[serde(flatten)]
+    pub local: AuditReport,
+    /// The highest audit row the province was sent (0: none yet).
+    pub province_seq: i64,
+    pub province_hash: Option<String>,
+    /// The local chain still holds, unchanged, the row the province has seen.
+    pub province_ok: bool,
+    /// English description of the disagreement.
+    pub province_broken: Option<String>,
+}
+
 /// The enrolled station, for `zkctl station show` and the 同步 page.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct StationInfo {

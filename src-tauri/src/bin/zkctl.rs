@@ -201,7 +201,11 @@ enum PhotoCmd {
 #[derive(Subcommand)]
 enum AuditCmd {
     /// Walk the chain; exit 1 naming the first broken row.
-    Verify,
+    Verify {
+        /// Also check the tip the province holds (v1.1): catches a chain rewritten with recomputed hashes.
+        #[arg(long)]
+        province: bool,
+    },
 }
 
 /// A failure: exit code and the reason.
@@ -362,7 +366,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Lookup { id_number } => lookup(&open(&dir)?, &id_number, json),
         Command::Blacklist { cmd } => blacklist(&open(&dir)?, cmd, json),
-        Command::Audit { cmd: AuditCmd::Verify } => audit_verify(&open(&dir)?, json),
+        Command::Audit { cmd: AuditCmd::Verify { province: false } } => audit_verify(&open(&dir)?, json),
+        Command::Audit { cmd: AuditCmd::Verify { province: true } } => audit_verify_province(&open(&dir)?, json),
     }
 }
 
@@ -522,6 +527,23 @@ fn audit_verify(desk: &Desk, json: bool) -> Result<(), Failure> {
     match r.broken {
         Some(b) => Err(Failure { code: 1, error: DeskError::new(ErrorCode::AuditBroken, "审计记录被篡改", b), answered: true }),
         None => Ok(()),
+    }
+}
+
+fn audit_verify_province(desk: &Desk, json: bool) -> Result<(), Failure> {
+    let r = desk.audit_verify_province()?;
+    print(json, &r, |r| match (&r.local.broken, &r.province_broken) {
+        (Some(b), _) => format!("审计链被破坏: {b}"),
+        (None, Some(b)) => format!("审计链与省平台保存的记录不符（本机记录被改写）: {b}"),
+        (None, None) if r.province_seq == 0 => format!("审计链完整，共 {} 条；省平台尚未收到本站的审计记录", r.local.rows),
+        (None, None) => format!("审计链完整，共 {} 条，与省平台保存的第 {} 条一致", r.local.rows, r.province_seq),
+    });
+    match (r.local.broken, r.province_broken) {
+        (None, None) => Ok(()),
+        (Some(b), _) => Err(Failure { code: 1, error: DeskError::new(ErrorCode::AuditBroken, "审计记录被篡改", b), answered: true }),
+        (None, Some(b)) => {
+            Err(Failure { code: 1, error: DeskError::new(ErrorCode::AuditBroken, "审计记录与省平台保存的不符，本机记录已被改写", b), answered: true })
+        }
     }
 }
 

@@ -1,0 +1,316 @@
+//! Issue 15 ("Trust"): number blocks validated before use, the network bounded (no redirects,
+//! one deadline, bounded pages, feeds that fail alone), logins locked after five failures,
+//! hostile inputs refused, and the audit anchor held by the province.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use zkdesk::desk::Desk;
+use zkdesk::store::{audit, blocks, confirmations, settings};
+use zkdesk::sync::SyncReport;
+use zkdesk_tests::fixtures::{confirmable, enrolled, now, record};
+use zkdesk_tests::sim::{Faults, Sim};
+
+fn sync(desk: &Desk) -> SyncReport {
+    desk.sync_now(&now, true, &mut |_| {}).unwrap()
+}
+
+/// A sync that must finish within `secs` (the old code looped or hung forever here).
+fn sync_within(desk: Desk, secs: u64) -> (Desk, SyncReport) {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let r = desk.sync_now(&now, true, &mut |_| {});
+        let _ = tx.send((desk, r));
+    });
+    match rx.recv_timeout(Duration::from_secs(secs)) {
+        Ok((desk, r)) => (desk, r.unwrap()),
+        Err(_) => panic!("sync did not finish within {secs} s"),
+    }
+}
+
+fn block_rows(desk: &Desk) -> i64 {
+    desk.store().conn().query_row("SELECT COUNT(*) FROM number_block", [], |r| r.get(0)).unwrap()
+}
+
+fn audit_kinds(desk: &Desk, kind: &str) -> i64 {
+    desk.store().conn().query_row("SELECT COUNT(*) FROM audit_event WHERE kind = ?1", [kind], |r| r.get(0)).unwrap()
+}
+
+fn new_kind(desk: &Desk, n: usize) -> Vec<zkdesk::domain::registration::Registration> {
+    let regs: Vec<_> = confirmable(desk, 200).into_iter().filter(|r| r.kind == "new").take(n).collect();
+    assert_eq!(regs.len(), n, "enough new registrations");
+    regs
+}
+
+const PREFIX: &str = "0102271";
+
+// ---- 1. number blocks ----
+
+#[test]
+fn an_overlapping_block_is_refused_and_the_outbox_still_goes() {
+    let sim = Sim::start("420102", 300, 101);
+    let (_d, desk) = enrolled(&sim, 0);
+    sync(&desk);
+    assert_eq!(block_rows(&desk), 1);
+    let reg = new_kind(&desk, 1).remove(0);
+    let c = record(&desk, &reg, None);
+    assert_eq!(c.admission_number.as_deref(), Some("010227100001"));
+    // The block is touched, so the next cycle leases another: the province offers 1–100 again.
+    sim.state.set_faults(Faults { block_patch: Some(serde_json::json!({"first_seq": 1, "last_seq": 100})), ..Faults::none() });
+    let r = sync(&desk);
+    assert_eq!(block_rows(&desk), 1, "the overlapping block is not stored: {r:?}");
+    assert!(r.error_detail.as_deref().unwrap_or("").contains("overlaps"), "{r:?}");
+    assert_eq!(r.accepted, 1, "the outbox is pushed although the lease failed: {r:?}");
+    assert_eq!(audit_kinds(&desk, "number_block_refused"), 1);
+    // A fair province next time: a fresh request, a fresh block.
+    sim.state.set_faults(Faults::none());
+    let r = sync(&desk);
+    assert!(r.error.is_none(), "{r:?}");
+    assert_eq!(block_rows(&desk), 2);
+    let next = new_kind(&desk, 1).remove(0);
+    assert_eq!(record(&desk, &next, None).admission_number.as_deref(), Some("010227100002"));
+}
+
+#[test]
+fn a_malformed_or_foreign_prefix_is_never_used() {
+    let sim = Sim::start("420102", 300, 102);
+    let (_d, desk) = enrolled(&sim, 0);
+    for prefix in ["0102<b>", "0103271", "0102273", "01022711"] {
+        sim.state.set_faults(Faults { block_patch: Some(serde_json::json!({ "prefix": prefix })), ..Faults::none() });
+        let r = sync(&desk);
+        assert_eq!(block_rows(&desk), 0, "prefix {prefix:?} refused: {r:?}");
+        assert!(r.error_detail.as_deref().unwrap_or("").contains("prefix"), "{r:?}");
+    }
+    for patch in [
+        serde_json::json!({"first_seq": 0}),
+        serde_json::json!({"last_seq": 100_000}),
+        serde_json::json!({"valid_until": "2020-01-01T00:00:00+08:00"}),
+    ] {
+        sim.state.set_faults(Faults { block_patch: Some(patch.clone()), ..Faults::none() });
+        sync(&desk);
+        assert_eq!(block_rows(&desk), 0, "{patch} refused");
+    }
+    // Without a block, a new candidate still gets a number: the province assigns it.
+    let reg = new_kind(&desk, 1).remove(0);
+    assert_eq!(record(&desk, &reg, None).admission_number, None);
+}
+
+#[test]
+fn a_repeated_block_id_is_an_error_not_a_loop() {
+    let sim = Sim::start("420102", 300, 103);
+    let (_d, desk) = enrolled(&sim, 0);
+    sync(&desk);
+    let held: String = desk.store().conn().query_row("SELECT block_id FROM number_block", [], |r| r.get(0)).unwrap();
+    record(&desk, &new_kind(&desk, 1)[0], None);
+    sim.state.set_faults(Faults { block_patch: Some(serde_json::json!({ "block_id": held })), ..Faults::none() });
+    let asked_before = sim.state.scalar("SELECT COUNT(*) FROM block");
+    let (desk, r) = sync_within(desk, 30);
+    assert!(r.error_detail.as_deref().unwrap_or("").contains("already held"), "{r:?}");
+    assert_eq!(r.accepted, 1, "{r:?}");
+    assert!(sim.state.scalar("SELECT COUNT(*) FROM block") - asked_before <= 3, "a bounded number of leases per cycle");
+    assert_eq!(block_rows(&desk), 1);
+}
+
+#[test]
+fn take_number_skips_numbers_already_used() {
+    let sim = Sim::start("420102", 300, 104);
+    let (_d, desk) = enrolled(&sim, 0);
+    sync(&desk);
+    let regs = new_kind(&desk, 3);
+    // Two confirmations hold the block's first numbers already (an older overlapping block).
+    record(&desk, &regs[0], Some(Some(format!("{PREFIX}00001"))));
+    record(&desk, &regs[1], Some(Some(format!("{PREFIX}00002"))));
+    let c = record(&desk, &regs[2], None);
+    assert_eq!(c.admission_number.as_deref(), Some("010227100003"));
+    let again = desk.store().write(|tx| blocks::take_number(tx, &now())).unwrap();
+    assert_eq!(again.as_deref(), Some("010227100004"));
+}
+
+#[test]
+fn two_accepted_items_with_the_same_number_do_not_jam_the_outbox() {
+    let sim = Sim::start("420102", 300, 105);
+    let (_d, desk) = enrolled(&sim, 0);
+    sync(&desk);
+    let regs = new_kind(&desk, 3);
+    let a = record(&desk, &regs[0], Some(None));
+    let b = record(&desk, &regs[1], Some(None));
+    sim.state.set_faults(Faults { fixed_admission_number: Some("010227109999".into()), ..Faults::none() });
+    let r = sync(&desk);
+    assert_eq!((r.accepted, r.number_conflicts), (2, 1), "{r:?}");
+    assert_eq!(desk.status().unwrap().outbox_pending, 0);
+    let (sa, na) = confirmations::state(desk.store().conn(), &a.confirmation_id).unwrap().unwrap();
+    let (sb, nb) = confirmations::state(desk.store().conn(), &b.confirmation_id).unwrap().unwrap();
+    assert_eq!((sa.as_str(), sb.as_str()), ("accepted", "accepted"));
+    assert_eq!([na, nb].iter().filter(|n| n.as_deref() == Some("010227109999")).count(), 1);
+    assert_eq!(audit_kinds(&desk, "admission_number_conflict"), 1);
+    // The queue keeps moving.
+    sim.state.set_faults(Faults::none());
+    record(&desk, &regs[2], None);
+    assert_eq!(sync(&desk).accepted, 1);
+}
+
+// ---- 2. redirects and plain HTTP ----
+
+/// This machine's address on a non-loopback interface, if it has one.
+fn non_loopback_ip() -> Option<std::net::IpAddr> {
+    let s = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    s.connect("192.0.2.1:9").or_else(|_| s.connect("198.51.100.1:9")).ok()?;
+    Some(s.local_addr().ok()?.ip()).filter(|ip| !ip.is_loopback() && !ip.is_unspecified())
+}
+
+/// A province look-alike on `ip` that answers every request sensibly; counts what it received.
+fn impostor(ip: std::net::IpAddr) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind((ip, 0)).unwrap();
+    let base = format!("http://{}/api/county/v1", listener.local_addr().unwrap());
+    let hits = std::sync::Arc::new(AtomicUsize::new(0));
+    let seen = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            seen.fetch_add(1, Ordering::SeqCst);
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            let mut len = 0;
+            loop {
+                let mut h = String::new();
+                reader.read_line(&mut h).unwrap();
+                if h.trim().is_empty() {
+                    break;
+                }
+                if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; len];
+            reader.read_exact(&mut body).unwrap();
+            let req: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+            let t = "2026-12-01T10:00:00+08:00";
+            let answer = if line.contains("/confirmations") {
+                let results: Vec<_> = req["items"].as_array().cloned().unwrap_or_default().iter()
+                    .map(|i| serde_json::json!({"confirmation_id": i["confirmation_id"], "status": "accepted", "admission_number": null, "sms_queued": true, "reason": null}))
+                    .collect();
+                serde_json::json!({"results": results, "server_time": t})
+            } else if line.contains("/number-blocks") {
+                serde_json::json!({"block_id": "EVIL", "prefix": PREFIX, "first_seq": 50001, "last_seq": 50100, "valid_until": "2027-04-30T23:59:59+08:00", "server_time": t})
+            } else {
+                serde_json::json!({"items": [], "next_cursor": "c0", "has_more": false, "server_time": t})
+            };
+            let text = answer.to_string();
+            let mut s = stream;
+            let _ = write!(s, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}", text.len());
+        }
+    });
+    (base, hits)
+}
+
+#[test]
+fn redirects_are_not_followed_to_plain_http_elsewhere() {
+    let Some(ip) = non_loopback_ip() else {
+        eprintln!("no non-loopback interface: skipped");
+        return;
+    };
+    let sim = Sim::start("420102", 200, 106);
+    let (_d, desk) = enrolled(&sim, 0);
+    sync(&desk);
+    record(&desk, &confirmable(&desk, 1)[0], None);
+    let (elsewhere, hits) = impostor(ip);
+    sim.state.set_faults(Faults { redirect_to: Some(elsewhere.clone()), ..Faults::none() });
+    let r = sync(&desk);
+    assert!(r.error_detail.as_deref().unwrap_or("").contains("redirect"), "{r:?}");
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0, "nothing reached {elsewhere}");
+    assert_eq!(desk.status().unwrap().outbox_pending, 1, "the confirmation is still waiting");
+    // Enrolling with plain HTTP to that host is refused before anything is sent.
+    let dir = tempfile::tempdir().unwrap();
+    let other = Desk::open(dir.path()).unwrap();
+    let e = other.enroll_station(&zkdesk::desk::Actor::Bootstrap, &elsewhere, "ABCD1234", "x", &now()).unwrap_err();
+    assert!(e.detail.contains("https"), "{e:?}");
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
+
+// ---- 3. deadlines, bounded pages, feeds that fail alone ----
+
+#[test]
+fn a_slow_body_is_cut_by_one_deadline() {
+    let sim = Sim::start("420102", 50, 107);
+    let (_d, desk) = enrolled(&sim, 0);
+    settings::set::<settings::HttpDeadlineMs>(desk.store().conn(), &1500).unwrap();
+    // Every answer trickles in at 16 bytes per 200 ms: no single read is slow, the whole is.
+    sim.state.set_faults(Faults { drip_body_ms: 200, ..Faults::none() });
+    let (_desk, r) = sync_within(desk, 40);
+    assert!(r.error_detail.as_deref().unwrap_or("").contains("within"), "{r:?}");
+}
+
+#[test]
+fn a_cursor_that_does_not_advance_ends_that_feed_and_the_outbox_still_goes() {
+    let sim = Sim::start("420102", 300, 108);
+    let (_d, desk) = enrolled(&sim, 0);
+    sync(&desk);
+    record(&desk, &confirmable(&desk, 1)[0], None);
+    sim.state.set_faults(Faults { stuck_cursor: true, ..Faults::none() });
+    let (desk, r) = sync_within(desk, 30);
+    assert!(r.error_detail.as_deref().unwrap_or("").contains("does not advance"), "{r:?}");
+    assert_eq!(r.accepted, 1, "pushed although the feeds failed: {r:?}");
+    assert_eq!(desk.status().unwrap().outbox_pending, 0);
+    assert!(r.step_errors.len() >= 2, "both feeds report: {r:?}");
+}
+
+#[test]
+fn a_page_with_more_items_than_asked_is_refused() {
+    let sim = Sim::start("420102", 1200, 109);
+    let (_d, desk) = enrolled(&sim, 0);
+    sim.state.set_faults(Faults { extra_items: 5, ..Faults::none() });
+    let r = sync(&desk);
+    assert!(r.error_detail.as_deref().unwrap_or("").contains("were asked for"), "{r:?}");
+    assert_eq!(desk.status().unwrap().registrations, 0, "nothing from the oversized page is stored");
+    assert!(r.tasks_applied > 0 && r.blocks_leased == 1, "the other steps ran: {r:?}");
+    sim.state.set_faults(Faults::none());
+    assert!(sync(&desk).error.is_none());
+    assert!(desk.status().unwrap().registrations > 1000);
+}
+
+// ---- 6. the audit anchor ----
+
+/// Rewrites the whole chain with edited details and recomputed hashes (what a forger with the
+/// file would do): the local check cannot tell.
+fn rewrite_chain(desk: &Desk) {
+    let conn = desk.store().conn();
+    let rows: Vec<(String, String, String, String)> = {
+        let mut stmt = conn.prepare("SELECT at, actor, kind, detail FROM audit_event ORDER BY seq").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().map(Result::unwrap).collect()
+    };
+    conn.execute_batch("DROP TRIGGER audit_event_no_delete; DELETE FROM audit_event;").unwrap();
+    for (at, actor, kind, detail) in rows {
+        let mut d: serde_json::Value = serde_json::from_str(&detail).unwrap();
+        if d.is_object() {
+            d["rewritten"] = true.into();
+        }
+        audit::append(conn, &at, &actor, &kind, &d).unwrap();
+    }
+}
+
+#[test]
+fn a_chain_rewritten_with_recomputed_hashes_is_caught_by_the_province_tip() {
+    let sim = Sim::start("420102", 200, 110);
+    let (dir, desk) = enrolled(&sim, 0);
+    sync(&desk);
+    record(&desk, &confirmable(&desk, 1)[0], None);
+    assert_eq!(sync(&desk).accepted, 1);
+    let tip = sim.state.scalar("SELECT seq FROM audit_tip");
+    assert!(tip > 0, "the pushes carried the audit tip");
+    let verify = |args: &[&str]| zkdesk_tests::zkctl(dir.path(), args, &[]);
+    let ok = verify(&["audit", "verify", "--province", "--json"]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!((v["ok"].as_bool(), v["province_ok"].as_bool(), v["province_seq"].as_i64()), (Some(true), Some(true), Some(tip)));
+
+    rewrite_chain(&desk);
+    let plain = verify(&["audit", "verify"]);
+    assert!(plain.status.success(), "the rewritten chain verifies locally: {}", String::from_utf8_lossy(&plain.stderr));
+    let caught = verify(&["audit", "verify", "--province", "--json"]);
+    assert_eq!(caught.status.code(), Some(1), "{}", String::from_utf8_lossy(&caught.stdout));
+    let v: serde_json::Value = serde_json::from_slice(&caught.stdout).unwrap();
+    assert_eq!((v["ok"].as_bool(), v["province_ok"].as_bool()), (Some(true), Some(false)));
+    assert!(v["province_broken"].as_str().unwrap().contains("rewritten"), "{v}");
+}
