@@ -314,3 +314,86 @@ fn a_chain_rewritten_with_recomputed_hashes_is_caught_by_the_province_tip() {
     assert_eq!((v["ok"].as_bool(), v["province_ok"].as_bool()), (Some(true), Some(false)));
     assert!(v["province_broken"].as_str().unwrap().contains("rewritten"), "{v}");
 }
+
+// ---- 4. logins ----
+
+fn desk_with_counter(password: &str) -> (tempfile::TempDir, Desk) {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = Desk::open(dir.path()).unwrap();
+    let args = zkdesk::api::NewStaffArgs {
+        staff_id: "S001".into(),
+        name: "张三".into(),
+        role: zkdesk::api::Role::Counter,
+        password: password.into(),
+    };
+    desk.staff_add(&zkdesk::desk::Actor::Bootstrap, &args, &now()).unwrap();
+    (dir, desk)
+}
+
+#[test]
+fn a_hundred_wrong_passwords_lock_the_account_for_fifteen_minutes() {
+    use zkdesk::domain::ErrorCode;
+    let (_d, desk) = desk_with_counter("right-password");
+    let t0 = now();
+    let codes: Vec<ErrorCode> = (0..100).map(|_| desk.login("S001", "wrong-password", &t0).unwrap_err().code).collect();
+    assert!(codes[..4].iter().all(|c| *c == ErrorCode::BadCredentials), "{codes:?}");
+    assert!(codes[4..].iter().all(|c| *c == ErrorCode::Locked), "locked from the fifth failure: {codes:?}");
+    let e = desk.login("S001", "right-password", &t0).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Locked, "the right password is refused while locked");
+    assert!(e.message.contains("锁定") && e.message.contains("后重试"), "{}", e.message);
+    assert_eq!(e.refusal_code().map(|c| c.as_str()), Some("LOCKED"));
+    assert_eq!(audit_kinds(&desk, "account_locked"), 1);
+    // Fourteen minutes later: still locked. Fifteen: the right password works, and the count starts again.
+    assert_eq!(desk.login("S001", "right-password", &(t0 + chrono::Duration::minutes(14))).unwrap_err().code, ErrorCode::Locked);
+    let later = t0 + chrono::Duration::minutes(15) + chrono::Duration::seconds(1);
+    assert_eq!(desk.login("S001", "right-password", &later).unwrap().staff_id, "S001");
+    for _ in 0..4 {
+        assert_eq!(desk.login("S001", "wrong-password", &later).unwrap_err().code, ErrorCode::BadCredentials);
+    }
+    assert_eq!(desk.login("S001", "right-password", &later).unwrap().staff_id, "S001", "a success resets the count");
+}
+
+#[test]
+fn zkctl_reports_a_locked_account_as_locked() {
+    let (dir, desk) = desk_with_counter("right-password");
+    for _ in 0..5 {
+        let _ = desk.login("S001", "wrong-password", &now());
+    }
+    let photo = zkdesk_tests::fixtures::good_photo_file(dir.path());
+    let out = zkdesk_tests::zkctl(
+        dir.path(),
+        &["--json", "confirm", "--reader", "sim:/nonexistent", "--photo", photo.to_str().unwrap(), "--staff", "S001"],
+        &[("ZKDESK_PASSWORD", "right-password")],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["refused"]["code"], "LOCKED", "{v}");
+}
+
+#[test]
+fn a_huge_id_never_reaches_the_audit_chain_or_the_staff_table() {
+    let (_d, desk) = desk_with_counter("right-password");
+    let huge = "A".repeat(100 * 1024);
+    assert_eq!(desk.login(&huge, "whatever", &now()).unwrap_err().code, zkdesk::domain::ErrorCode::BadCredentials);
+    let longest: i64 = desk
+        .store()
+        .conn()
+        .query_row("SELECT MAX(LENGTH(actor) + LENGTH(detail)) FROM audit_event", [], |r| r.get(0))
+        .unwrap();
+    assert!(longest < 200, "an audit row of {longest} bytes");
+    // Names are bounded too.
+    let args = zkdesk::api::NewStaffArgs {
+        staff_id: "S002".into(),
+        name: "名".repeat(10_000),
+        role: zkdesk::api::Role::Counter,
+        password: "password-2".into(),
+    };
+    assert!(desk.staff_add(&zkdesk::desk::Actor::Bootstrap, &args, &now()).is_err());
+    assert!(desk.staff_disable(&zkdesk::desk::Actor::Bootstrap, &huge, &now()).is_err());
+    let longest: i64 = desk
+        .store()
+        .conn()
+        .query_row("SELECT MAX(LENGTH(actor) + LENGTH(detail)) FROM audit_event", [], |r| r.get(0))
+        .unwrap();
+    assert!(longest < 200, "an audit row of {longest} bytes");
+}

@@ -272,3 +272,27 @@ impl Province {
         self.expect(self.http.post(self.url(path)).header("content-type", "application/json").body(body))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        for ok in ["https://zk.example/api", "http://127.0.0.1:8080/api", "http://127.9.9.9/api", "http://[::1]:9/api", "http://localhost:1/api", "https://10.0.0.1/api"] {
+            assert!(check_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://10.0.0.1/api",
+            "http://192.0.2.2:8080/api",
+            "http://localhost.evil.example/api",
+            "http://127.0.0.1.nip.io/api",
+            "ftp://127.0.0.1/api",
+            "https://user:secret@zk.example/api",
+            "not a url",
+        ] {
+            let e = check_url(bad).unwrap_err();
+            assert!(!e.to_string().contains("secret"), "no secret in {e}");
+        }
+    }
+}
