@@ -159,8 +159,12 @@ fn non_loopback_ip() -> Option<std::net::IpAddr> {
     Some(s.local_addr().ok()?.ip()).filter(|ip| !ip.is_loopback() && !ip.is_unspecified())
 }
 
-/// A province look-alike on `ip` that answers every request sensibly; counts what it received.
-fn impostor(ip: std::net::IpAddr) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+/// An HTTP server on `ip` answering every request with `answer(request line, JSON body)`;
+/// counts what it received.
+fn fake_server(
+    ip: std::net::IpAddr,
+    answer: fn(&str, &serde_json::Value) -> serde_json::Value,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let listener = std::net::TcpListener::bind((ip, 0)).unwrap();
     let base = format!("http://{}/api/county/v1", listener.local_addr().unwrap());
@@ -186,23 +190,29 @@ fn impostor(ip: std::net::IpAddr) -> (String, std::sync::Arc<std::sync::atomic::
             let mut body = vec![0; len];
             reader.read_exact(&mut body).unwrap();
             let req: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-            let t = "2026-12-01T10:00:00+08:00";
-            let answer = if line.contains("/confirmations") {
-                let results: Vec<_> = req["items"].as_array().cloned().unwrap_or_default().iter()
-                    .map(|i| serde_json::json!({"confirmation_id": i["confirmation_id"], "status": "accepted", "admission_number": null, "sms_queued": true, "reason": null}))
-                    .collect();
-                serde_json::json!({"results": results, "server_time": t})
-            } else if line.contains("/number-blocks") {
-                serde_json::json!({"block_id": "EVIL", "prefix": PREFIX, "first_seq": 50001, "last_seq": 50100, "valid_until": "2027-04-30T23:59:59+08:00", "server_time": t})
-            } else {
-                serde_json::json!({"items": [], "next_cursor": "c0", "has_more": false, "server_time": t})
-            };
-            let text = answer.to_string();
+            let text = answer(&line, &req).to_string();
             let mut s = stream;
             let _ = write!(s, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}", text.len());
         }
     });
     (base, hits)
+}
+
+/// A province look-alike that answers every request sensibly (and accepts every confirmation).
+fn impostor(ip: std::net::IpAddr) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    fake_server(ip, |line, req| {
+        let t = "2026-12-01T10:00:00+08:00";
+        if line.contains("/confirmations") {
+            let results: Vec<_> = req["items"].as_array().cloned().unwrap_or_default().iter()
+                .map(|i| serde_json::json!({"confirmation_id": i["confirmation_id"], "status": "accepted", "admission_number": null, "sms_queued": true, "reason": null}))
+                .collect();
+            serde_json::json!({"results": results, "server_time": t})
+        } else if line.contains("/number-blocks") {
+            serde_json::json!({"block_id": "EVIL", "prefix": PREFIX, "first_seq": 50001, "last_seq": 50100, "valid_until": "2027-04-30T23:59:59+08:00", "server_time": t})
+        } else {
+            serde_json::json!({"items": [], "next_cursor": "c0", "has_more": false, "server_time": t})
+        }
+    })
 }
 
 #[test]
@@ -396,4 +406,169 @@ fn a_huge_id_never_reaches_the_audit_chain_or_the_staff_table() {
         .query_row("SELECT MAX(LENGTH(actor) + LENGTH(detail)) FROM audit_event", [], |r| r.get(0))
         .unwrap();
     assert!(longest < 200, "an audit row of {longest} bytes");
+}
+
+// ---- 5. inputs ----
+
+fn portrait_jpeg() -> Vec<u8> {
+    let img = zkdesk_tests::photos::on_blue();
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90).encode_image(&img).unwrap();
+    out
+}
+
+#[test]
+fn a_truncated_jpeg_is_refused_with_a_clear_message() {
+    let whole = portrait_jpeg();
+    assert!(zkdesk::photo::decode(&whole).is_ok());
+    let cut = &whole[..whole.len() * 3 / 4];
+    let e = zkdesk::photo::decode(cut).unwrap_err();
+    assert!(matches!(e, zkdesk::photo::PhotoError::Corrupt(_)), "{e:?}");
+    assert!(e.message().contains("不完整"), "{}", e.message());
+    // Through zkctl too: nothing written, exit 1, the reason in Chinese.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("cut.jpg");
+    std::fs::write(&input, cut).unwrap();
+    let output = dir.path().join("out.jpg");
+    let out = zkdesk_tests::zkctl(dir.path(), &["--json", "photo", "make", input.to_str().unwrap(), "-o", output.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["written"], false);
+    assert!(v["error"].as_str().unwrap().contains("不完整"), "{v}");
+    assert!(!output.exists());
+    // Bytes after the end marker (a phone's appended data) are fine.
+    let mut tail = whole.clone();
+    tail.extend_from_slice(b"appended-by-a-phone");
+    assert!(zkdesk::photo::decode(&tail).is_ok());
+}
+
+/// An EXIF APP1 segment carrying only an Orientation tag.
+fn exif_orientation(value: u16) -> Vec<u8> {
+    let mut tiff = b"II*\0".to_vec();
+    tiff.extend_from_slice(&8u32.to_le_bytes());
+    tiff.extend_from_slice(&1u16.to_le_bytes());
+    tiff.extend_from_slice(&0x0112u16.to_le_bytes());
+    tiff.extend_from_slice(&3u16.to_le_bytes());
+    tiff.extend_from_slice(&1u32.to_le_bytes());
+    tiff.extend_from_slice(&(value as u32).to_le_bytes());
+    tiff.extend_from_slice(&0u32.to_le_bytes());
+    let mut body = b"Exif\0\0".to_vec();
+    body.extend_from_slice(&tiff);
+    let mut seg = vec![0xFF, 0xE1];
+    seg.extend_from_slice(&((body.len() + 2) as u16).to_be_bytes());
+    seg.extend_from_slice(&body);
+    seg
+}
+
+#[test]
+fn a_phone_photo_stored_sideways_comes_out_upright() {
+    let upright = zkdesk_tests::photos::on_blue();
+    // The phone stores the sensor's landscape pixels and says "rotate 90° clockwise" (6).
+    let sideways = image::imageops::rotate270(&upright);
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90).encode_image(&sideways).unwrap();
+    let mut tagged = jpeg[..2].to_vec();
+    tagged.extend(exif_orientation(6));
+    tagged.extend_from_slice(&jpeg[2..]);
+    let img = zkdesk::photo::decode(&tagged).unwrap();
+    assert_eq!((img.width(), img.height()), upright.dimensions(), "rotated upright");
+    let made = zkdesk::photo::make(&img, &zkdesk::photo::Spec::default(), &mut zkdesk::photo::face::FaceDetector::new()).unwrap();
+    assert_eq!(made.face_count, 1, "{:?}", made.checks);
+    assert!(made.acceptable(), "{:?}", made.checks);
+}
+
+/// `zkctl` under a 4 GB address-space limit, so a read without a bound fails fast instead of
+/// eating the machine's memory.
+fn zkctl_limited(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 4000000; exec \"$0\" \"$@\"")
+        .arg(zkdesk_tests::workspace_bin("zkctl"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn dev_zero_as_a_card_file_or_a_capture_is_refused_at_a_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = zkctl_limited(dir.path(), &["card", "decode", "/dev/zero"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("larger than"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = zkctl_limited(dir.path(), &["card", "read", "--reader", "sim:/dev/zero", "--timeout", "2"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("larger than"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = zkctl_limited(dir.path(), &["photo", "make", "/dev/zero", "-o", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn absurd_timeouts_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let cards = zkdesk_tests::fixtures::card_file(dir.path(), &[zkdesk_tests::cards::resident()]);
+    let photo = zkdesk_tests::fixtures::good_photo_file(dir.path());
+    for t in ["1e300", "inf", "NaN", "-1", "0", "3601"] {
+        let out = zkdesk_tests::zkctl(dir.path(), &["card", "read", "--reader", &cards, "--timeout", t], &[]);
+        assert_eq!(out.status.code(), Some(2), "card read --timeout {t}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = zkdesk_tests::zkctl(
+            dir.path(),
+            &["confirm", "--reader", &cards, "--photo", photo.to_str().unwrap(), "--staff", "S001", "--timeout", t],
+            &[("ZKDESK_PASSWORD", "x")],
+        );
+        assert_eq!(out.status.code(), Some(2), "confirm --timeout {t}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    }
+    let out = zkdesk_tests::zkctl(dir.path(), &["card", "read", "--reader", &cards, "--timeout", "5"], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn an_absurd_version_is_garbage_and_does_not_block_later_updates() {
+    let sim = Sim::start("420102", 200, 111);
+    let (_d, desk) = enrolled(&sim, 0);
+    sync(&desk);
+    let regs = confirmable(&desk, 2);
+    let (id, other) = (regs[0].registration_id.clone(), &regs[1]);
+    let body: String =
+        sim.state.db().query_row("SELECT body FROM registration WHERE registration_id = ?1", [&id], |r| r.get(0)).unwrap();
+    let mut bad: serde_json::Value = serde_json::from_str(&body).unwrap();
+    bad["version"] = i64::MAX.into();
+    bad["name"] = "坏数据".into();
+    sim.state
+        .db()
+        .execute("INSERT INTO reg_change (registration_id, region_code, body) VALUES (?1, '4201', ?2)", rusqlite::params![id, bad.to_string()])
+        .unwrap();
+    record(&desk, other, None);
+    let r = sync(&desk);
+    assert!(r.error_detail.as_deref().unwrap_or("").contains("absurd version"), "{r:?}");
+    assert_eq!(r.accepted, 1, "the outbox still went: {r:?}");
+    let local = zkdesk::store::registrations::get(desk.store().conn(), &id).unwrap().unwrap();
+    assert_eq!(local.version, 1);
+    // The province withdraws the garbage and makes a real change: it arrives.
+    sim.state.db().execute("DELETE FROM reg_change WHERE body LIKE '%坏数据%'", []).unwrap();
+    sim.state.change_registration(&id, |r| r["phone_masked"] = "135****0000".into());
+    assert!(sync(&desk).error.is_none());
+    let local = zkdesk::store::registrations::get(desk.store().conn(), &id).unwrap().unwrap();
+    assert_eq!((local.version, local.phone_masked.as_deref()), (2, Some("135****0000")));
+}
+
+#[test]
+fn enrollment_errors_never_show_the_token() {
+    let (base, _hits) = fake_server(std::net::Ipv4Addr::LOCALHOST.into(), |_, _| {
+        serde_json::json!({"station_id": "ST-420102-09", "token": "SECRET-TOKEN-0123456789abcdef",
+                           "region": {"code": "4201", "name": "武汉市"}, "server_time": "2026-12-01T10:00:00+08:00"})
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = zkdesk_tests::zkctl(
+        dir.path(),
+        &["station", "enroll", "--server", &base, "--code", "CODE1234"],
+        &[("ZKDESK_LOG", "debug")],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(all.contains("county"), "names what is missing: {all}");
+    assert!(!all.contains("SECRET-TOKEN"), "the token leaked: {all}");
 }

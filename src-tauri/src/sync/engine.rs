@@ -440,9 +440,11 @@ impl Cycle<'_> {
                 .items
                 .iter()
                 .map(|v| {
-                    serde_json::from_value::<Task>(v.clone())
-                        .map(|t| (t, v.to_string()))
-                        .map_err(|e| ApiError::Garbage(format!("review task: {e}")))
+                    let t = serde_json::from_value::<Task>(v.clone()).map_err(|e| ApiError::Garbage(format!("review task: {e}")))?;
+                    if !(1..=crate::domain::registration::MAX_VERSION).contains(&t.version) {
+                        return Err(ApiError::Garbage(format!("review task {:?} has an absurd version {}", t.task_id, t.version)));
+                    }
+                    Ok((t, v.to_string()))
                 })
                 .collect::<Result<_, _>>()?;
             let now = rfc(&(self.clock)());
