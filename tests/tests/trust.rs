@@ -192,7 +192,11 @@ fn fake_server(
             let req: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
             let text = answer(&line, &req).to_string();
             let mut s = stream;
-            let _ = write!(s, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}", text.len());
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}",
+                text.len()
+            );
         }
     });
     (base, hits)
@@ -385,11 +389,8 @@ fn a_huge_id_never_reaches_the_audit_chain_or_the_staff_table() {
     let (_d, desk) = desk_with_counter("right-password");
     let huge = "A".repeat(100 * 1024);
     assert_eq!(desk.login(&huge, "whatever", &now()).unwrap_err().code, zkdesk::domain::ErrorCode::BadCredentials);
-    let longest: i64 = desk
-        .store()
-        .conn()
-        .query_row("SELECT MAX(LENGTH(actor) + LENGTH(detail)) FROM audit_event", [], |r| r.get(0))
-        .unwrap();
+    let longest: i64 =
+        desk.store().conn().query_row("SELECT MAX(LENGTH(actor) + LENGTH(detail)) FROM audit_event", [], |r| r.get(0)).unwrap();
     assert!(longest < 200, "an audit row of {longest} bytes");
     // Names are bounded too.
     let args = zkdesk::api::NewStaffArgs {
@@ -400,11 +401,8 @@ fn a_huge_id_never_reaches_the_audit_chain_or_the_staff_table() {
     };
     assert!(desk.staff_add(&zkdesk::desk::Actor::Bootstrap, &args, &now()).is_err());
     assert!(desk.staff_disable(&zkdesk::desk::Actor::Bootstrap, &huge, &now()).is_err());
-    let longest: i64 = desk
-        .store()
-        .conn()
-        .query_row("SELECT MAX(LENGTH(actor) + LENGTH(detail)) FROM audit_event", [], |r| r.get(0))
-        .unwrap();
+    let longest: i64 =
+        desk.store().conn().query_row("SELECT MAX(LENGTH(actor) + LENGTH(detail)) FROM audit_event", [], |r| r.get(0)).unwrap();
     assert!(longest < 200, "an audit row of {longest} bytes");
 }
 
@@ -532,14 +530,16 @@ fn an_absurd_version_is_garbage_and_does_not_block_later_updates() {
     sync(&desk);
     let regs = confirmable(&desk, 2);
     let (id, other) = (regs[0].registration_id.clone(), &regs[1]);
-    let body: String =
-        sim.state.db().query_row("SELECT body FROM registration WHERE registration_id = ?1", [&id], |r| r.get(0)).unwrap();
+    let body: String = sim.state.db().query_row("SELECT body FROM registration WHERE registration_id = ?1", [&id], |r| r.get(0)).unwrap();
     let mut bad: serde_json::Value = serde_json::from_str(&body).unwrap();
     bad["version"] = i64::MAX.into();
     bad["name"] = "坏数据".into();
     sim.state
         .db()
-        .execute("INSERT INTO reg_change (registration_id, region_code, body) VALUES (?1, '4201', ?2)", rusqlite::params![id, bad.to_string()])
+        .execute(
+            "INSERT INTO reg_change (registration_id, region_code, body) VALUES (?1, '4201', ?2)",
+            rusqlite::params![id, bad.to_string()],
+        )
         .unwrap();
     record(&desk, other, None);
     let r = sync(&desk);
@@ -562,11 +562,7 @@ fn enrollment_errors_never_show_the_token() {
                            "region": {"code": "4201", "name": "武汉市"}, "server_time": "2026-12-01T10:00:00+08:00"})
     });
     let dir = tempfile::tempdir().unwrap();
-    let out = zkdesk_tests::zkctl(
-        dir.path(),
-        &["station", "enroll", "--server", &base, "--code", "CODE1234"],
-        &[("ZKDESK_LOG", "debug")],
-    );
+    let out = zkdesk_tests::zkctl(dir.path(), &["station", "enroll", "--server", &base, "--code", "CODE1234"], &[("ZKDESK_LOG", "debug")]);
     assert_eq!(out.status.code(), Some(1));
     let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(all.contains("county"), "names what is missing: {all}");

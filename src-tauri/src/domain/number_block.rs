@@ -55,7 +55,9 @@ pub fn check(offer: &Offer<'_>, county_code: &str, held: &[Held], now: &DateTime
     match DateTime::parse_from_rfc3339(offer.valid_until) {
         Ok(until) if until > *now => {}
         Ok(_) => return Err(format!("block {id}: valid until {} has passed", offer.valid_until)),
-        Err(_) => return Err(format!("block {id}: valid_until {:?} is not a time", offer.valid_until.chars().take(40).collect::<String>())),
+        Err(_) => {
+            return Err(format!("block {id}: valid_until {:?} is not a time", offer.valid_until.chars().take(40).collect::<String>()))
+        }
     }
     for h in held {
         if h.block_id == id {

@@ -99,7 +99,10 @@ pub fn validate_staff_id(id: &str) -> Result<(), DeskError> {
         Ok(())
     } else {
         // Never the id itself in the detail: it may be 100 KB of anything.
-        Err(DeskError::invalid("工号只能包含字母、数字、- 和 _，长度 1–32", format!("invalid staff id ({} characters)", id.chars().count())))
+        Err(DeskError::invalid(
+            "工号只能包含字母、数字、- 和 _，长度 1–32",
+            format!("invalid staff id ({} characters)", id.chars().count()),
+        ))
     }
 }
 

@@ -6,7 +6,8 @@ use rusqlite_migration::{Migrations, M};
 
 /// Numbered SQL files in order; append, never edit a released one.
 /// (0002 is reserved for the supervisor desk and goes before 0003 when it lands.)
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/0001_init.sql"), include_str!("../../../migrations/0003_login_lockout.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("../../../migrations/0001_init.sql"), include_str!("../../../migrations/0003_login_lockout.sql")];
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())

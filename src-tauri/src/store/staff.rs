@@ -65,9 +65,11 @@ pub fn reset_failed_logins(conn: &Connection, staff_id: &str) -> rusqlite::Resul
 /// Counts a failed login against an existing account (unknown ids have no row to count on);
 /// returns the consecutive failures so far.
 pub fn count_failed_login(conn: &Connection, staff_id: &str) -> rusqlite::Result<i64> {
-    conn.query_row("UPDATE staff SET failed_logins = failed_logins + 1 WHERE staff_id = ?1 RETURNING failed_logins", [staff_id], |r| r.get(0))
-        .optional()
-        .map(|n| n.unwrap_or(0))
+    conn.query_row("UPDATE staff SET failed_logins = failed_logins + 1 WHERE staff_id = ?1 RETURNING failed_logins", [staff_id], |r| {
+        r.get(0)
+    })
+    .optional()
+    .map(|n| n.unwrap_or(0))
 }
 
 /// Locks an account until `until` (RFC 3339); the count starts again when the lock ends.

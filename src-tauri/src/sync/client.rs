@@ -71,7 +71,9 @@ impl ApiError {
             ApiError::Refused { code, .. } if code == "NOT_FOUND" => "登记码不存在，请核对".into(),
             ApiError::Refused { code, .. } if code == "ALREADY_USED" => "登记码已被使用".into(),
             ApiError::Refused { message, .. } => format!("省平台拒绝了请求：{message}"),
-            ApiError::Redirected { .. } => "省平台地址要求跳转到其他地址，已拒绝（为安全起见不跟随跳转），请联系技术支持核对省平台地址".into(),
+            ApiError::Redirected { .. } => {
+                "省平台地址要求跳转到其他地址，已拒绝（为安全起见不跟随跳转），请联系技术支持核对省平台地址".into()
+            }
             ApiError::Transport(_) => "无法连接省平台（网络中断），数据已保存在本机，恢复后自动上传".into(),
             ApiError::Garbage(_) => "省平台返回的数据不完整，稍后自动重试".into(),
         }
@@ -279,7 +281,14 @@ mod tests {
 
     #[test]
     fn plain_http_only_to_loopback() {
-        for ok in ["https://zk.example/api", "http://127.0.0.1:8080/api", "http://127.9.9.9/api", "http://[::1]:9/api", "http://localhost:1/api", "https://10.0.0.1/api"] {
+        for ok in [
+            "https://zk.example/api",
+            "http://127.0.0.1:8080/api",
+            "http://127.9.9.9/api",
+            "http://[::1]:9/api",
+            "http://localhost:1/api",
+            "https://10.0.0.1/api",
+        ] {
             assert!(check_url(ok).is_ok(), "{ok}");
         }
         for bad in [

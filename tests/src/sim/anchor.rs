@@ -63,12 +63,15 @@ pub async fn keep_audit_tip(State(s): State<Arc<SimState>>, req: Request, next: 
 pub async fn audit_tip(State(s): State<Arc<SimState>>, headers: HeaderMap) -> Response {
     let db = s.db();
     let Some(station) = station_of(&db, &headers) else {
-        let body = json!({"error": {"code": "UNAUTHORIZED", "message": "missing or unknown token"}, "server_time": super::api::server_time(&s)});
+        let body =
+            json!({"error": {"code": "UNAUTHORIZED", "message": "missing or unknown token"}, "server_time": super::api::server_time(&s)});
         return (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response();
     };
     ensure_table(&db);
     let tip: Option<(i64, String, String)> = db
-        .query_row("SELECT seq, hash, received_at FROM audit_tip WHERE station_id = ?1", [&station], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row("SELECT seq, hash, received_at FROM audit_tip WHERE station_id = ?1", [&station], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()
         .unwrap();
     let (seq, hash, received_at) = tip.map(|(a, b, c)| (json!(a), json!(b), json!(c))).unwrap_or((json!(0), Value::Null, Value::Null));
