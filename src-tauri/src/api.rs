@@ -158,6 +158,21 @@ pub struct AuditReport {
     pub broken_seq: Option<i64>,
 }
 
+/// `zkctl audit verify --province`: the local check plus the tip the province holds (v1.1).
+/// Not an IPC type (no TypeScript): only `zkctl --json` prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditProvinceReport {
+    #[serde(flatten)]
+    pub local: AuditReport,
+    /// The highest audit row the province was sent (0: none yet).
+    pub province_seq: i64,
+    pub province_hash: Option<String>,
+    /// The local chain still holds, unchanged, the row the province has seen.
+    pub province_ok: bool,
+    /// English description of the disagreement.
+    pub province_broken: Option<String>,
+}
+
 /// The enrolled station, for `zkctl station show` and the 同步 page.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct StationInfo {
@@ -485,6 +500,12 @@ pub struct SyncReport {
     pub parked: i64,
     pub resent_after_stale: i64,
     pub decisions_stale: i64,
+    /// Number blocks the province offered that failed the checks (refused, audited).
+    pub blocks_refused: i64,
+    /// Accepted items whose admission number another local confirmation already holds.
+    pub number_conflicts: i64,
+    /// Steps that failed while the cycle went on (English, for the 同步 page's details).
+    pub step_errors: Vec<String>,
     pub clock_offset_ms: Option<i64>,
     /// Chinese, for staff; set when the cycle stopped early.
     pub error: Option<String>,
@@ -506,6 +527,9 @@ impl From<&crate::sync::SyncReport> for SyncReport {
             parked: r.parked,
             resent_after_stale: r.resent_after_stale,
             decisions_stale: r.decisions_stale,
+            blocks_refused: r.blocks_refused,
+            number_conflicts: r.number_conflicts,
+            step_errors: r.step_errors.clone(),
             clock_offset_ms: r.clock_offset_ms,
             error: r.error.clone(),
             error_detail: r.error_detail.clone(),

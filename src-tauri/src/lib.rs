@@ -23,6 +23,7 @@ pub mod api;
 pub mod camera;
 pub mod desk;
 pub mod domain;
+pub mod files;
 pub mod idcard;
 pub mod photo;
 pub mod report;

@@ -21,6 +21,22 @@ fn bench(c: &mut Criterion) {
             card
         })
     });
+    // A stream full of bad checksums (a noisy line): the decoder must stay linear in the bytes.
+    let mut bad = frame.clone();
+    *bad.last_mut().unwrap() ^= 0x01;
+    let noise: Vec<u8> = bad.iter().copied().cycle().take(1024 * 1024).collect();
+    g.throughput(Throughput::Bytes(noise.len() as u64));
+    g.bench_function("bad_checksums_1mb", |b| {
+        b.iter(|| {
+            let mut dec = StreamDecoder::new();
+            dec.push(std::hint::black_box(&noise));
+            let mut bad = 0usize;
+            while let Some(d) = dec.next_frame() {
+                bad += matches!(d, Decoded::Bad(_)) as usize;
+            }
+            bad
+        })
+    });
     g.finish();
 }
 

@@ -63,7 +63,19 @@ export type SyncPage = { station: StationInfo | null, status: StatusReport, park
 
 export type SyncProgress = { phase: SyncPhase, done: number, };
 
-export type SyncReport = { skipped: boolean, reference_updated: boolean, registrations_applied: number, registrations_ignored: number, registrations_unknown_values: number, tasks_applied: number, blocks_leased: number, accepted: number, parked: number, resent_after_stale: number, decisions_stale: number, clock_offset_ms: number | null, 
+export type SyncReport = { skipped: boolean, reference_updated: boolean, registrations_applied: number, registrations_ignored: number, registrations_unknown_values: number, tasks_applied: number, blocks_leased: number, accepted: number, parked: number, resent_after_stale: number, decisions_stale: number, 
+/**
+ * Number blocks the province offered that failed the checks (refused, audited).
+ */
+blocks_refused: number, 
+/**
+ * Accepted items whose admission number another local confirmation already holds.
+ */
+number_conflicts: number, 
+/**
+ * Steps that failed while the cycle went on (English, for the 同步 page's details).
+ */
+step_errors: Array<string>, clock_offset_ms: number | null, 
 /**
  * Chinese, for staff; set when the cycle stopped early.
  */

@@ -363,7 +363,11 @@ enum PhotoCmd {
 #[derive(Subcommand)]
 enum AuditCmd {
     /// Walk the chain; exit 1 naming the first broken row.
-    Verify,
+    Verify {
+        /// Also check the tip the province holds (v1.1): catches a chain rewritten with recomputed hashes.
+        #[arg(long)]
+        province: bool,
+    },
 }
 
 /// A failure: exit code and the reason.
@@ -434,6 +438,10 @@ fn print<T: Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> String) {
     }
 }
 
+const TIMEOUT_USAGE: &str = "超时须为大于 0、不超过 3600 的秒数";
+/// Read past this and the desk refuses it anyway (5 MiB); a little room for the check to speak.
+const MAX_ATTACHMENT_BYTES: u64 = 6 * 1024 * 1024;
+
 fn usage(message: &str, detail: String) -> Failure {
     Failure { code: 2, error: DeskError::invalid(message, detail), answered: false }
 }
@@ -442,16 +450,14 @@ fn card(cmd: CardCmd) -> Result<(), Failure> {
     use zkdesk::idcard::{self, reader};
     let identity = match cmd {
         CardCmd::Decode { file } => {
-            let bytes = std::fs::read(&file).map_err(|e| usage("无法读取文件", format!("cannot read {}: {e}", file.display())))?;
+            let bytes = zkdesk::files::read_bounded(&file, idcard::MAX_CAPTURE_BYTES).map_err(|d| usage("无法读取文件（文件不存在或过大）", d))?;
             idcard::decode_any(&bytes).map_err(|e| DeskError::invalid(e.message(), e.to_string()))?
         }
         CardCmd::Samples { .. } => unreachable!("handled with the store"),
         CardCmd::Read { reader: r, timeout } => {
             let spec = reader::ReaderSpec::parse(&r).map_err(|d| usage("读卡器设置无效", d))?;
-            if !(timeout.is_finite() && timeout > 0.0 && timeout <= 3600.0) {
-                return Err(usage("超时必须是正数", format!("bad timeout {timeout}")));
-            }
-            reader::read_one(&spec, std::time::Duration::from_secs_f64(timeout))
+            let timeout = reader::timeout_from_secs(timeout).map_err(|d| usage(TIMEOUT_USAGE, d))?;
+            reader::read_one(&spec, timeout)
                 .map_err(|e| DeskError::new(ErrorCode::NotFound, e.message, e.detail))?
         }
     };
@@ -463,7 +469,7 @@ fn card(cmd: CardCmd) -> Result<(), Failure> {
 fn photo(cmd: PhotoCmd, json: bool) -> Result<(), Failure> {
     use zkdesk::photo;
     let PhotoCmd::Make { input, output } = cmd;
-    let bytes = std::fs::read(&input).map_err(|e| usage("无法读取照片文件", format!("cannot read {}: {e}", input.display())))?;
+    let bytes = zkdesk::files::read_bounded(&input, photo::MAX_FILE_BYTES as u64).map_err(|d| usage("无法读取照片文件（文件不存在或过大）", d))?;
     let made = photo::decode(&bytes).and_then(|img| photo::make(&img, &photo::Spec::default(), &mut photo::face::FaceDetector::new()));
     let p = match made {
         Ok(p) => p,
@@ -524,7 +530,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Lookup { id_number } => lookup(&open(&dir)?, &id_number, json),
         Command::Blacklist { cmd } => blacklist(&open(&dir)?, cmd, json),
-        Command::Audit { cmd: AuditCmd::Verify } => audit_verify(&open(&dir)?, json),
+        Command::Audit { cmd: AuditCmd::Verify { province: false } } => audit_verify(&open(&dir)?, json),
+        Command::Audit { cmd: AuditCmd::Verify { province: true } } => audit_verify_province(&open(&dir)?, json),
         Command::Today { supervisor, date, staff_filter, flag, status, sync, search } => {
             let filter = DayFilterArgs { date, staff_filter, flag, status, sync, search };
             today(&open(&dir)?, &supervisor, filter, json)
@@ -928,6 +935,23 @@ fn export_task(t: &zkdesk::api::TaskDetail, dir: &std::path::Path) -> Result<(),
     Ok(())
 }
 
+fn audit_verify_province(desk: &Desk, json: bool) -> Result<(), Failure> {
+    let r = desk.audit_verify_province()?;
+    print(json, &r, |r| match (&r.local.broken, &r.province_broken) {
+        (Some(b), _) => format!("审计链被破坏: {b}"),
+        (None, Some(b)) => format!("审计链与省平台保存的记录不符（本机记录被改写）: {b}"),
+        (None, None) if r.province_seq == 0 => format!("审计链完整，共 {} 条；省平台尚未收到本站的审计记录", r.local.rows),
+        (None, None) => format!("审计链完整，共 {} 条，与省平台保存的第 {} 条一致", r.local.rows, r.province_seq),
+    });
+    match (r.local.broken, r.province_broken) {
+        (None, None) => Ok(()),
+        (Some(b), _) => Err(Failure { code: 1, error: DeskError::new(ErrorCode::AuditBroken, "审计记录被篡改", b), answered: true }),
+        (None, Some(b)) => {
+            Err(Failure { code: 1, error: DeskError::new(ErrorCode::AuditBroken, "审计记录与省平台保存的不符，本机记录已被改写", b), answered: true })
+        }
+    }
+}
+
 struct ConfirmArgs {
     reader: String,
     photo: PathBuf,
@@ -963,9 +987,7 @@ fn confirm(desk: &Desk, json: bool, a: ConfirmArgs) -> Result<(), Failure> {
     use zkdesk::desk::counter::ConfirmRequest;
     use zkdesk::idcard::reader;
     let spec = reader::ReaderSpec::parse(&a.reader).map_err(|d| usage("读卡器设置无效", d))?;
-    if !(a.timeout.is_finite() && a.timeout > 0.0 && a.timeout <= 3600.0) {
-        return Err(usage("超时须为 0 到 3600 秒之间的数", format!("bad timeout {}", a.timeout)));
-    }
+    let timeout = reader::timeout_from_secs(a.timeout).map_err(|d| usage(TIMEOUT_USAGE, d))?;
     let overrides = a
         .overrides
         .iter()
@@ -976,20 +998,21 @@ fn confirm(desk: &Desk, json: bool, a: ConfirmArgs) -> Result<(), Failure> {
     }
     let attachment = match &a.attachment {
         Some(path) => {
-            let data = std::fs::read(path).map_err(|e| usage("无法读取学历认证报告", format!("cannot read {}: {e}", path.display())))?;
+            let data = zkdesk::files::read_bounded(path, MAX_ATTACHMENT_BYTES).map_err(|d| usage("无法读取学历认证报告（文件不存在或过大）", d))?;
             Some((media_type(path).to_string(), data))
         }
         None => None,
     };
     let password = secret("ZKDESK_PASSWORD", "受理员密码: ")?;
     let staff = desk.login(&a.staff, &password, &now()).map_err(|e| refusal(json, e))?;
-    let photo = std::fs::read(&a.photo).map_err(|e| usage("无法读取照片文件", format!("cannot read {}: {e}", a.photo.display())))?;
+    let photo = zkdesk::files::read_bounded(&a.photo, zkdesk::photo::MAX_FILE_BYTES as u64)
+        .map_err(|d| usage("无法读取照片文件（文件不存在或过大）", d))?;
     let supervisor = match (&a.supervisor, overrides.iter().any(|f| *f != Flag::PaperPriorEducation)) {
         (Some(id), true) => Some((id.clone(), secret("ZKDESK_SUPERVISOR_PASSWORD", "主管密码: ")?)),
         (None, true) => return Err(usage("授权需要 --supervisor 主管工号", "overrides need --supervisor".into())),
         (_, false) => None,
     };
-    let card = reader::read_one(&spec, std::time::Duration::from_secs_f64(a.timeout))
+    let card = reader::read_one(&spec, timeout)
         .map_err(|e| DeskError::new(ErrorCode::NotFound, e.message, e.detail))?;
     let request = ConfirmRequest { card, photo, overrides, supervisor, attachment };
     let receipt = desk.confirm_one(&staff, request, &uuid::Uuid::now_v7().to_string(), &now()).map_err(|e| refusal(json, e))?;

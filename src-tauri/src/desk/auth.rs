@@ -6,7 +6,8 @@ use serde_json::json;
 
 use super::{rfc3339, Desk, Now};
 use crate::api::SessionInfo;
-use crate::domain::{staff::require_supervisor, DeskError, ErrorCode, Role};
+use crate::domain::staff::{self as rules, require_supervisor};
+use crate::domain::{DeskError, ErrorCode, Role};
 use crate::store::{audit, staff};
 
 /// A logged-in staff member. Holding one proves a past login; each command re-checks the
@@ -38,33 +39,88 @@ pub fn hash_password(password: &str) -> Result<String, DeskError> {
         .map_err(|e| DeskError::new(ErrorCode::Storage, "密码处理失败", format!("argon2 hash: {e}")))
 }
 
+/// Verified against when the id is unknown (or not an id at all), so that every login costs one
+/// Argon2id verification with the parameters `hash_password` uses: no timing tells ids apart.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$ut6xU2rJH843mFmiC/yO2w$9K+qy4jJLP+8Wb6WR5qaR/5Itwt5AIhVYtYjYK0T1Wg";
+
+/// Longest password we hash (Argon2 takes any length; a megabyte "password" is an attack).
+const MAX_PASSWORD_BYTES: usize = 1024;
+
+thread_local! {
+    /// Argon2 verifications on this thread (for the constant-work test).
+    static VERIFICATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
 fn password_matches(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    VERIFICATIONS.with(|v| v.set(v.get() + 1));
+    let parsed = PasswordHash::new(phc).or_else(|_| PasswordHash::new(DUMMY_HASH));
+    let ok = parsed.is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok());
+    ok && phc != DUMMY_HASH && password.len() <= MAX_PASSWORD_BYTES
+}
+
+/// Argon2 verifications made on this thread so far (tests: an unknown id costs one, like a known one).
+#[cfg(test)]
+fn verifications_on_this_thread() -> u64 {
+    VERIFICATIONS.with(|v| v.get())
 }
 
 impl Desk {
     /// Checks a staff id and password. Success and failure are both written to the audit chain.
+    /// Five consecutive failures lock the account for 15 minutes (audited); while locked even the
+    /// right password is refused with `LOCKED`. An unknown or malformed id costs one Argon2
+    /// verification like a known one, and only a valid id ever reaches the audit chain or the log.
     pub fn login(&self, staff_id: &str, password: &str, now: &Now) -> Result<Session, DeskError> {
-        let row = staff::get(self.store.conn(), staff_id)?;
         let at = rfc3339(now);
+        if rules::validate_staff_id(staff_id).is_err() {
+            password_matches(password, DUMMY_HASH);
+            let len = staff_id.chars().count();
+            tracing::warn!(id_chars = len, "login refused: not a staff id");
+            self.store.write(|tx| {
+                audit::record(tx, &at, rules::INVALID_ID_ACTOR, "login_failed", &json!({ "reason": "not a staff id", "id_chars": len }))
+            })?;
+            return Err(DeskError::bad_credentials());
+        }
+        let row = staff::get(self.store.conn(), staff_id)?;
+        let lock = staff::locked_until(self.store.conn(), staff_id)?;
+        let locked = rules::still_locked(lock.as_deref(), now);
+        let password = if password.len() > MAX_PASSWORD_BYTES { "" } else { password };
+        let matches = match (&row, locked) {
+            (_, Some(_)) => false,
+            (Some(r), None) => password_matches(password, &r.password_hash),
+            (None, None) => password_matches(password, DUMMY_HASH),
+        };
         let outcome = match &row {
+            _ if locked.is_some() => Err(rules::locked_error(staff_id, locked.as_ref().expect("locked"))),
             None => Err(DeskError::bad_credentials()),
-            Some(r) if !password_matches(password, &r.password_hash) => Err(DeskError::bad_credentials()),
+            Some(_) if !matches => Err(DeskError::bad_credentials()),
             Some(r) if r.disabled => {
                 Err(DeskError::new(ErrorCode::AccountDisabled, "该账号已停用，请联系主管", format!("account {staff_id} is disabled")))
             }
             Some(r) => Ok(Session { staff_id: r.staff_id.clone(), name: r.name.clone(), role: r.role }),
         };
-        // The counter and the event commit together: a failure is never counted without its trace.
-        self.store.write(|tx| match &outcome {
-            Ok(_) => {
+        // The counter, the lock and their events commit together: nothing counted without its trace.
+        let outcome = self.store.write(|tx| match outcome {
+            Ok(s) => {
                 staff::reset_failed_logins(tx, staff_id)?;
-                audit::record(tx, &at, staff_id, "login", &json!({}))
+                audit::record(tx, &at, staff_id, "login", &json!({}))?;
+                Ok::<_, DeskError>(Ok(s))
             }
             Err(e) => {
-                staff::count_failed_login(tx, staff_id)?;
                 tracing::warn!(staff_id, reason = %e.detail, "login refused");
-                audit::record(tx, &at, staff_id, "login_failed", &json!({ "reason": e.detail }))
+                audit::record(tx, &at, staff_id, "login_failed", &json!({ "reason": e.detail }))?;
+                if row.is_none() || e.code == ErrorCode::Locked {
+                    return Ok(Err(e));
+                }
+                let failures = staff::count_failed_login(tx, staff_id)?;
+                match rules::lock_after(failures, now) {
+                    Some(until) => {
+                        staff::lock(tx, staff_id, &rfc3339(&until))?;
+                        audit::record(tx, &at, staff_id, "account_locked", &json!({ "staff_id": staff_id, "failures": failures, "until": rfc3339(&until) }))?;
+                        tracing::warn!(staff_id, failures, "account locked until {until}");
+                        Ok(Err(rules::locked_error(staff_id, &until)))
+                    }
+                    None => Ok(Err(e)),
+                }
             }
         })?;
         outcome
@@ -116,5 +172,33 @@ impl Desk {
     ) -> Result<Session, DeskError> {
         let session = self.login(staff_id, password, now)?;
         self.authorize(&session, need, action)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::NewStaffArgs;
+
+    fn now() -> Now {
+        chrono::DateTime::parse_from_rfc3339("2026-08-31T09:00:00+08:00").unwrap()
+    }
+
+    #[test]
+    fn an_unknown_id_costs_one_verification_like_a_known_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let desk = Desk::open(dir.path()).unwrap();
+        let args = NewStaffArgs { staff_id: "S001".into(), name: "张三".into(), role: Role::Counter, password: "right-password".into() };
+        desk.staff_add(&Actor::Bootstrap, &args, &now()).unwrap();
+        let cost = |id: &str| {
+            let before = verifications_on_this_thread();
+            let e = desk.login(id, "wrong-password", &now()).unwrap_err();
+            assert_eq!(e.code, ErrorCode::BadCredentials);
+            verifications_on_this_thread() - before
+        };
+        assert_eq!(cost("S001"), 1);
+        assert_eq!(cost("S999"), 1, "unknown id");
+        assert_eq!(cost(&"X".repeat(100_000)), 1, "not an id at all");
+        assert!(!password_matches("zkdesk-dummy-password-never-valid", DUMMY_HASH), "the dummy hash never lets anyone in");
     }
 }

@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::{auth::hash_password, rfc3339, Actor, Desk, Now};
 use crate::api::{NewStaffArgs, StaffInfo};
-use crate::domain::staff::{validate_new_password, validate_staff_id};
+use crate::domain::staff::{validate_new_password, validate_staff_id, validate_staff_name};
 use crate::domain::{DeskError, ErrorCode, Role};
 use crate::store::{audit, staff};
 
@@ -13,10 +13,7 @@ impl Desk {
         self.authorize_admin(actor, "staff add")?;
         validate_staff_id(&new.staff_id)?;
         validate_new_password(&new.password)?;
-        let name = new.name.trim();
-        if name.is_empty() {
-            return Err(DeskError::invalid("请填写姓名", "empty staff name"));
-        }
+        let name = validate_staff_name(&new.name)?;
         let hash = hash_password(&new.password)?;
         let at = rfc3339(now);
         self.store.write(|tx| {
@@ -48,6 +45,7 @@ impl Desk {
 
     pub fn staff_disable(&self, actor: &Actor, staff_id: &str, now: &Now) -> Result<(), DeskError> {
         self.authorize_admin(actor, "staff disable")?;
+        validate_staff_id(staff_id)?;
         if let Actor::Staff(s) = actor {
             if s.staff_id == staff_id {
                 return Err(DeskError::invalid("不能停用自己的账号", "a supervisor may not disable their own account"));

@@ -1,7 +1,7 @@
 //! Counts and states for `zkctl status`, the status bar, and the audit check.
 
 use super::{rfc3339, Desk};
-use crate::api::{AuditReport, Health, Indicator, StatusBar, StatusReport};
+use crate::api::{AuditProvinceReport, AuditReport, Health, Indicator, StatusBar, StatusReport};
 use crate::domain::DeskError;
 use crate::store::settings::{self, ClockOffsetMs, LastError, LastSync};
 use crate::store::{audit, outbox, registrations, staff, station};
@@ -59,5 +59,30 @@ impl Desk {
             audit::ChainBreak::Truncated { last_seq } => *last_seq + 1,
         });
         Ok(AuditReport { ok: r.broken.is_none(), rows: r.rows, broken: r.broken.map(|b| b.describe()), broken_seq })
+    }
+
+    /// The local check, then the province's copy of our tip: a chain rewritten wholesale (hashes
+    /// recomputed, so it verifies locally) no longer holds the row the province was sent.
+    pub fn audit_verify_province(&self) -> Result<AuditProvinceReport, DeskError> {
+        let local = self.audit_verify()?;
+        let (seq, hash) = crate::sync::province_audit_tip(&self.store)?;
+        let broken = if seq == 0 {
+            None
+        } else {
+            match audit::hash_at(self.store.conn(), seq)? {
+                None => Some(format!("the province holds audit row {seq}, which the local chain no longer has (cut or rewritten)")),
+                Some(h) if !h.eq_ignore_ascii_case(&hash) => {
+                    Some(format!("audit row {seq} differs from the one the province received: the local chain was rewritten"))
+                }
+                Some(_) => None,
+            }
+        };
+        Ok(AuditProvinceReport {
+            local,
+            province_seq: seq,
+            province_hash: (seq > 0).then_some(hash),
+            province_ok: broken.is_none(),
+            province_broken: broken,
+        })
     }
 }

@@ -23,6 +23,8 @@ pub enum RefusalCode {
     Blacklisted,
     PhotoRejected,
     NotAuthorized,
+    /// Too many failed logins (not a counter rule; `zkctl --json` prints it as a refusal).
+    Locked,
 }
 
 impl RefusalCode {
@@ -39,6 +41,7 @@ impl RefusalCode {
             RefusalCode::Blacklisted => "BLACKLISTED",
             RefusalCode::PhotoRejected => "PHOTO_REJECTED",
             RefusalCode::NotAuthorized => "NOT_AUTHORIZED",
+            RefusalCode::Locked => "LOCKED",
         }
     }
 }

@@ -11,6 +11,8 @@ use super::eligibility::RefusalCode;
 pub enum ErrorCode {
     BadCredentials,
     AccountDisabled,
+    /// Too many failed logins: the account is locked for a while (the message says until when).
+    Locked,
     NotAuthorized,
     NotLoggedIn,
     InvalidInput,
@@ -55,6 +57,7 @@ impl DeskError {
     pub fn refusal_code(&self) -> Option<RefusalCode> {
         match self.code {
             ErrorCode::BadCredentials | ErrorCode::AccountDisabled | ErrorCode::NotAuthorized => Some(RefusalCode::NotAuthorized),
+            ErrorCode::Locked => Some(RefusalCode::Locked),
             _ => self.refusal,
         }
     }

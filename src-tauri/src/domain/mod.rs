@@ -2,6 +2,7 @@
 
 pub mod confirmation;
 pub mod eligibility;
+pub mod number_block;
 pub mod error;
 pub mod office_day;
 pub mod registration;

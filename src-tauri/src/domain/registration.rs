@@ -125,11 +125,19 @@ pub struct Registration {
     pub updated_at: String,
 }
 
+/// The highest version a pulled item may carry. Versions rise by one per change; anything near
+/// `i64::MAX` is garbage, and stored it would shut out every later version of that registration.
+pub const MAX_VERSION: i64 = i32::MAX as i64;
+
 impl Registration {
     /// The shape checks a pulled item must pass before it is stored.
     pub fn validate(&self) -> Result<(), String> {
+        let id: String = self.registration_id.chars().take(40).collect();
         if self.registration_id.is_empty() || self.version < 1 {
-            return Err(format!("registration {:?} has no id or a version below 1", self.registration_id));
+            return Err(format!("registration {id:?} has no id or a version below 1"));
+        }
+        if self.version > MAX_VERSION {
+            return Err(format!("registration {id:?} has an absurd version {} (more than {MAX_VERSION})", self.version));
         }
         Ok(())
     }

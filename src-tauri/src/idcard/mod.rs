@@ -61,6 +61,9 @@ fn hex_text(input: &[u8]) -> Option<Vec<u8>> {
     hex::decode(cleaned).ok()
 }
 
+/// Largest capture `zkctl card decode` reads (a read reply is ~2.3 KB; hex text about three times that).
+pub const MAX_CAPTURE_BYTES: u64 = 1024 * 1024;
+
 /// What `zkctl card decode` accepts: a SAM_V read reply (binary or hex text), or a raw
 /// 256-byte text block (binary or hex text).
 pub fn decode_any(input: &[u8]) -> Result<IdentityCard, DecodeError> {

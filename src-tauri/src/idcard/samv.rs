@@ -270,10 +270,16 @@ pub enum Decoded {
 }
 
 /// Reassembles frames from bytes that arrive in arbitrary chunks; skips garbage by hunting
-/// for the preamble again.
+/// for the preamble again. Linear in the bytes pushed, whatever they are: consumed bytes are
+/// skipped by an offset (compacted now and then), and the hunt never rescans what it passed.
 #[derive(Debug, Default)]
 pub struct StreamDecoder {
     buf: Vec<u8>,
+    /// `xor[k]` is the XOR of `buf[..k]` (one more entry than `buf`), so any frame's checksum
+    /// is two lookups, however many bad preambles overlap it.
+    xor: Vec<u8>,
+    /// Bytes of `buf` already consumed.
+    start: usize,
 }
 
 impl StreamDecoder {
@@ -282,55 +288,75 @@ impl StreamDecoder {
     }
 
     pub fn push(&mut self, bytes: &[u8]) {
+        // Compact before growing once the consumed part is at least half the buffer: each byte
+        // is moved at most once per halving, so the total work stays linear.
+        if self.start > 0 && self.start * 2 >= self.buf.len() {
+            self.buf.drain(..self.start);
+            self.xor.drain(..self.start);
+            self.start = 0;
+        }
+        if self.xor.is_empty() {
+            self.xor.push(0);
+        }
+        let mut acc = *self.xor.last().expect("one entry at least");
+        for &b in bytes {
+            acc ^= b;
+            self.xor.push(acc);
+        }
         self.buf.extend_from_slice(bytes);
     }
 
     /// Bytes held that are not yet a whole frame.
     pub fn pending(&self) -> usize {
-        self.buf.len()
+        self.buf.len() - self.start
     }
 
     pub fn clear(&mut self) {
         self.buf.clear();
+        self.xor.clear();
+        self.start = 0;
     }
 
     /// The next complete frame, or `None` until more bytes arrive.
     pub fn next_frame(&mut self) -> Option<Decoded> {
-        // Drop everything before the first possible preamble start.
-        match find_preamble(&self.buf) {
-            Some(0) => {}
-            Some(i) => {
-                self.buf.drain(..i);
-            }
+        let rest = &self.buf[self.start..];
+        // Skip everything before the first possible preamble start.
+        match find_preamble(rest) {
+            Some(i) => self.start += i,
             None => {
                 // Keep a tail that could be the start of a preamble split across chunks.
-                let keep = partial_preamble_suffix(&self.buf);
-                let cut = self.buf.len() - keep;
-                self.buf.drain(..cut);
+                let keep = partial_preamble_suffix(rest);
+                self.start = self.buf.len() - keep;
                 return None;
             }
         }
-        if self.buf.len() < PREAMBLE.len() + 2 {
+        let rest = &self.buf[self.start..];
+        if rest.len() < PREAMBLE.len() + 2 {
             return None;
         }
-        let len = u16::from_be_bytes([self.buf[5], self.buf[6]]) as usize;
+        let len = u16::from_be_bytes([rest[5], rest[6]]) as usize;
         if !(2..=MAX_LEN).contains(&len) {
             // Not a real frame: skip this preamble; the next call hunts again.
-            self.buf.drain(..1);
+            self.start += 1;
             return Some(Decoded::Bad(FrameError::Length(len)));
         }
         let total = PREAMBLE.len() + 2 + len;
-        if self.buf.len() < total {
+        if rest.len() < total {
             return None;
         }
-        let computed = self.buf[PREAMBLE.len()..total - 1].iter().fold(0u8, |a, b| a ^ b);
-        let found = self.buf[total - 1];
+        let at = self.start;
+        let computed = self.xor[at + PREAMBLE.len()] ^ self.xor[at + total - 1];
+        let found = rest[total - 1];
         if computed != found {
-            self.buf.drain(..1);
+            // Skip only this preamble: a real frame may start inside the bad one.
+            self.start += 1;
             return Some(Decoded::Bad(FrameError::Checksum { computed, found }));
         }
-        let body = self.buf[PREAMBLE.len() + 2..total - 1].to_vec();
-        self.buf.drain(..total);
+        let body = rest[PREAMBLE.len() + 2..total - 1].to_vec();
+        self.start += total;
+        if self.start == self.buf.len() {
+            self.clear();
+        }
         Some(Decoded::Frame(body))
     }
 }
@@ -468,6 +494,37 @@ mod tests {
         d.push(&good);
         assert!(matches!(d.next_frame(), Some(Decoded::Bad(FrameError::Checksum { .. }))));
         assert_eq!(d.next_frame(), Some(Decoded::Frame(vec![0, 0, 0x90, 7])));
+    }
+
+    /// Many bad frames back to back, pushed whole or in odd chunks: every one is reported, the
+    /// good frame after them still decodes, and nothing is left over (see the `idcard` bench
+    /// `bad_checksums_1mb` for the linear cost).
+    #[test]
+    fn a_stream_full_of_bad_checksums_decodes_to_the_good_frame() {
+        let mut bad = Reply::new(Status::Ok, join_read(&[0x20; TEXT_LEN], &[0x57; PHOTO_LEN])).encode();
+        *bad.last_mut().unwrap() ^= 0x01;
+        let good = Reply::new(Status::Ok, vec![7, 8]).encode();
+        let mut stream = Vec::new();
+        for _ in 0..200 {
+            stream.extend_from_slice(&bad);
+        }
+        stream.extend_from_slice(&good);
+        for chunk in [stream.len(), 4096, 777, 1] {
+            let mut d = StreamDecoder::new();
+            let (mut bads, mut frames) = (0, Vec::new());
+            for part in stream.chunks(chunk) {
+                d.push(part);
+                while let Some(x) = d.next_frame() {
+                    match x {
+                        Decoded::Bad(_) => bads += 1,
+                        Decoded::Frame(f) => frames.push(f),
+                    }
+                }
+            }
+            assert_eq!(bads, 200, "chunk {chunk}");
+            assert_eq!(frames, vec![vec![0, 0, 0x90, 7, 8]], "chunk {chunk}");
+            assert_eq!(d.pending(), 0);
+        }
     }
 
     #[test]

@@ -66,6 +66,9 @@ impl SpecPhoto {
 pub enum PhotoError {
     #[error("cannot decode the image: {0}")]
     Decode(String),
+    /// A JPEG whose data stops before its end marker, or whose structure is broken.
+    #[error("the JPEG is truncated or corrupt: {0}")]
+    Corrupt(String),
     #[error("cannot encode a JPEG within {MIN_BYTES}–{MAX_BYTES} bytes: {0}")]
     Size(String),
 }
@@ -74,14 +77,89 @@ impl PhotoError {
     pub fn message(&self) -> &'static str {
         match self {
             PhotoError::Decode(_) => "无法读取照片文件（格式不支持或文件已损坏）",
+            PhotoError::Corrupt(_) => "照片文件不完整或已损坏（可能未传输完），请重新拍摄或重新导出照片",
             PhotoError::Size(_) => "无法生成符合大小要求（20–40 KB）的照片，请重新拍摄",
         }
     }
 }
 
-/// Decodes any common image file.
+/// Largest photo file we decode, and its largest side (a phone photo is ~5 MB, 4000 px).
+pub const MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
+pub const MAX_SIDE: u32 = 12_000;
+
+/// Decodes any common image file, upright: a JPEG must be whole (its entropy data must reach
+/// the end marker — decoders silently paint the missing part grey), and the EXIF orientation
+/// a phone writes is applied.
 pub fn decode(bytes: &[u8]) -> Result<DynamicImage, PhotoError> {
-    image::load_from_memory(bytes).map_err(|e| PhotoError::Decode(e.to_string()))
+    use image::ImageDecoder;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(PhotoError::Decode(format!("{} bytes, more than {MAX_FILE_BYTES}", bytes.len())));
+    }
+    if bytes.starts_with(&[0xFF, 0xD8]) {
+        jpeg_structure(bytes).map_err(PhotoError::Corrupt)?;
+    }
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| PhotoError::Decode(e.to_string()))?;
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(|e| PhotoError::Decode(e.to_string()))?;
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| PhotoError::Decode(e.to_string()))?;
+    img.apply_orientation(orientation);
+    Ok(img)
+}
+
+/// Walks a JPEG's markers from SOI: segments by their lengths, entropy-coded data up to the
+/// next marker, until EOI. `Err` when the file ends first or a segment does not fit.
+/// (Bytes after EOI — a phone's appended data — are allowed.)
+pub fn jpeg_structure(b: &[u8]) -> Result<(), String> {
+    let mut i = 2;
+    let mut scans = 0;
+    loop {
+        // Markers may be preceded by fill bytes 0xFF.
+        if i >= b.len() {
+            return Err(format!("ends after {} of its bytes without an end marker (truncated)", b.len()));
+        }
+        if b[i] != 0xFF {
+            return Err(format!("no marker at byte {i}"));
+        }
+        while i < b.len() && b[i] == 0xFF {
+            i += 1;
+        }
+        let Some(&m) = b.get(i) else {
+            return Err("ends inside a marker (truncated)".into());
+        };
+        i += 1;
+        match m {
+            0xD9 if scans > 0 => return Ok(()),
+            0xD9 => return Err("end marker before any image data".into()),
+            0x01 | 0xD0..=0xD7 => continue,
+            0x00 => return Err(format!("stray 0xFF00 at byte {}", i - 2)),
+            _ => {}
+        }
+        let Some(len) = b.get(i..i + 2).map(|l| u16::from_be_bytes([l[0], l[1]]) as usize) else {
+            return Err("ends inside a segment header (truncated)".into());
+        };
+        if len < 2 || i + len > b.len() {
+            return Err(format!("segment {m:02X} at byte {} runs past the end (truncated)", i - 2));
+        }
+        i += len;
+        if m == 0xDA {
+            scans += 1;
+            // Entropy-coded data: runs to the next marker that is not stuffing (FF00) or a restart.
+            loop {
+                match b.get(i..i + 2) {
+                    None => return Err(format!("image data ends after {} bytes without an end marker (truncated)", b.len())),
+                    Some([0xFF, n]) if *n == 0x00 || (0xD0..=0xD7).contains(n) || *n == 0xFF => i += if *n == 0xFF { 1 } else { 2 },
+                    Some([0xFF, _]) => break,
+                    Some(_) => i += 1,
+                }
+            }
+        }
+    }
 }
 
 /// Any photograph → the spec JPEG plus its checks.
@@ -111,4 +189,35 @@ pub fn make(input: &DynamicImage, spec: &Spec, detector: &mut face::FaceDetector
         background,
         checks: list,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jpeg() -> Vec<u8> {
+        let img = RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 4) as u8, (y * 5) as u8, 128]));
+        let mut out = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&img).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_whole_jpeg_passes_the_structure_walk_and_every_cut_fails_it() {
+        let j = jpeg();
+        assert_eq!(jpeg_structure(&j), Ok(()));
+        for keep in [3, 10, j.len() / 4, j.len() / 2, j.len() * 3 / 4, j.len() - 2, j.len() - 1] {
+            assert!(jpeg_structure(&j[..keep]).is_err(), "cut at {keep}");
+            assert!(matches!(decode(&j[..keep]), Err(PhotoError::Corrupt(_)) | Err(PhotoError::Decode(_))), "cut at {keep}");
+        }
+        let mut broken = j.clone();
+        broken[2] = 0x00;
+        assert!(jpeg_structure(&broken).is_err());
+    }
+
+    #[test]
+    fn a_huge_file_is_refused_before_decoding() {
+        let big = vec![0u8; MAX_FILE_BYTES + 1];
+        assert!(matches!(decode(&big), Err(PhotoError::Decode(_))));
+    }
 }

@@ -113,6 +113,16 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<VerifyReport> {
     Ok(VerifyReport { rows: count, last_hash: prev_hash, broken })
 }
 
+/// The newest row's seq and hash (the `audit_tip` sent to the province), `None` for an empty chain.
+pub fn tip(conn: &Connection) -> rusqlite::Result<Option<(i64, String)>> {
+    conn.query_row("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()
+}
+
+/// The stored hash of row `seq`, if the row exists.
+pub fn hash_at(conn: &Connection, seq: i64) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT hash FROM audit_event WHERE seq = ?1", [seq], |r| r.get(0)).optional()
+}
+
 /// Appends and records the tip; the normal entry point.
 pub fn record(conn: &Connection, at: &str, actor: &str, kind: &str, detail: &serde_json::Value) -> rusqlite::Result<i64> {
     let seq = append(conn, at, actor, kind, detail)?;

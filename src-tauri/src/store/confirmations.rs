@@ -67,13 +67,30 @@ pub fn record(conn: &Connection, item: &ConfirmationItem, photo: &PhotoRow<'_>, 
     Ok(())
 }
 
-/// The province accepted: keep its admission number (authoritative).
-pub fn accepted(conn: &Connection, confirmation_id: &str, admission_number: Option<&str>, sms_queued: bool) -> rusqlite::Result<()> {
+/// The province accepted: keep its admission number (authoritative) — unless another local
+/// confirmation already holds that number; then ours stays as it was and the holder's id is
+/// returned, so one bad answer can never jam the outbox on the UNIQUE constraint.
+pub fn accepted(
+    conn: &Connection,
+    confirmation_id: &str,
+    admission_number: Option<&str>,
+    sms_queued: bool,
+) -> rusqlite::Result<Option<String>> {
+    let holder = match admission_number {
+        Some(n) => number_holder(conn, n)?.filter(|h| h != confirmation_id),
+        None => None,
+    };
+    let number = if holder.is_some() { None } else { admission_number };
     conn.execute(
         "UPDATE confirmation SET state = 'accepted', admission_number = COALESCE(?2, admission_number), sms_queued = ?3, reject_reason = NULL WHERE confirmation_id = ?1",
-        params![confirmation_id, admission_number, sms_queued as i64],
+        params![confirmation_id, number, sms_queued as i64],
     )?;
-    Ok(())
+    Ok(holder)
+}
+
+/// The confirmation that holds an admission number, if any.
+pub fn number_holder(conn: &Connection, admission_number: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT confirmation_id FROM confirmation WHERE admission_number = ?1", [admission_number], |r| r.get(0)).optional()
 }
 
 pub fn rejected(conn: &Connection, confirmation_id: &str, reason: &str) -> rusqlite::Result<()> {

@@ -5,8 +5,11 @@ use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
 /// Numbered SQL files in order; append, never edit a released one.
-const MIGRATIONS: &[&str] =
-    &[include_str!("../../../migrations/0001_init.sql"), include_str!("../../../migrations/0002_supervisor_desk.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/0001_init.sql"),
+    include_str!("../../../migrations/0002_supervisor_desk.sql"),
+    include_str!("../../../migrations/0003_login_lockout.sql"),
+];
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())

@@ -107,6 +107,8 @@ settings! {
     ReceiptOfficeName = "receipt_office_name": String;
     /// The CUPS printer receipts go to.
     Printer = "printer": String;
+    /// The deadline of one exchange with the province, in ms (default 60 s; for tests and slow links).
+    HttpDeadlineMs = "http_deadline_ms": i64;
 }
 
 pub fn get<S: Setting>(conn: &Connection) -> rusqlite::Result<Option<S::Value>> {

@@ -56,15 +56,31 @@ pub fn count_supervisors(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT COUNT(*) FROM staff WHERE role = 'supervisor' AND disabled = 0", [], |r| r.get(0))
 }
 
+/// A successful login: the failure count starts again and any lock is lifted.
 pub fn reset_failed_logins(conn: &Connection, staff_id: &str) -> rusqlite::Result<()> {
-    conn.execute("UPDATE staff SET failed_logins = 0 WHERE staff_id = ?1", [staff_id])?;
+    conn.execute("UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE staff_id = ?1", [staff_id])?;
     Ok(())
 }
 
-/// Counts a failed login against an existing account (unknown ids have no row to count on).
-pub fn count_failed_login(conn: &Connection, staff_id: &str) -> rusqlite::Result<()> {
-    conn.execute("UPDATE staff SET failed_logins = failed_logins + 1 WHERE staff_id = ?1", [staff_id])?;
+/// Counts a failed login against an existing account (unknown ids have no row to count on);
+/// returns the consecutive failures so far.
+pub fn count_failed_login(conn: &Connection, staff_id: &str) -> rusqlite::Result<i64> {
+    conn.query_row("UPDATE staff SET failed_logins = failed_logins + 1 WHERE staff_id = ?1 RETURNING failed_logins", [staff_id], |r| {
+        r.get(0)
+    })
+    .optional()
+    .map(|n| n.unwrap_or(0))
+}
+
+/// Locks an account until `until` (RFC 3339); the count starts again when the lock ends.
+pub fn lock(conn: &Connection, staff_id: &str, until: &str) -> rusqlite::Result<()> {
+    conn.execute("UPDATE staff SET failed_logins = 0, locked_until = ?2 WHERE staff_id = ?1", params![staff_id, until])?;
     Ok(())
+}
+
+/// The end of the account's lock as stored (possibly past), if it was ever locked.
+pub fn locked_until(conn: &Connection, staff_id: &str) -> rusqlite::Result<Option<String>> {
+    Ok(conn.query_row("SELECT locked_until FROM staff WHERE staff_id = ?1", [staff_id], |r| r.get(0)).optional()?.flatten())
 }
 
 pub fn count_enabled(conn: &Connection) -> rusqlite::Result<i64> {

@@ -7,17 +7,25 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::backoff;
-use super::client::{Answer, ApiError, Province};
+use super::client::{Answer, ApiError, Limits, Province};
 use crate::domain::confirmation::ConfirmationItem;
 use crate::domain::registration::{Registration, RegistrationStatus};
 use crate::domain::{DeskError, ErrorCode};
 use crate::store::feeds::Feed;
-use crate::store::settings::{self, BlockRequest, ClockOffsetMs, LastError, LastErrorDetail, LastSync, Reference, ReferenceEtag, SyncFailures, SyncRetryAt};
+use crate::store::settings::{
+    self, BlockRequest, ClockOffsetMs, HttpDeadlineMs, LastError, LastErrorDetail, LastSync, Reference, ReferenceEtag, SyncFailures, SyncRetryAt,
+};
 use crate::store::{audit, blocks, confirmations, feeds, outbox, registrations, review_tasks, revocations, station, Store};
 
 type Now = DateTime<FixedOffset>;
 
 pub const FEED_PAGE: u32 = 1000;
+/// Pages of one feed per cycle; the rest comes next cycle (a feed that never ends cannot hold the outbox back).
+pub const MAX_PAGES_PER_CYCLE: usize = 1000;
+/// A cursor is opaque, but not unbounded: it is stored and sent back in the URL.
+pub const MAX_CURSOR_LEN: usize = 1024;
+/// Leases asked for in one cycle (one is enough; the rest covers refusals).
+pub const MAX_LEASES_PER_CYCLE: usize = 3;
 pub const BLOCK_SIZE: i64 = 100;
 pub const MAX_BATCH_ITEMS: usize = 50;
 pub const MAX_BATCH_BYTES: usize = 8 * 1024 * 1024;
@@ -59,13 +67,19 @@ pub struct SyncReport {
     pub registrations_unknown_values: i64,
     pub tasks_applied: i64,
     pub blocks_leased: i64,
+    /// Number blocks the province offered that failed validation (refused, audited, never used).
+    pub blocks_refused: i64,
     pub accepted: i64,
+    /// Accepted confirmations whose province number another local confirmation already holds.
+    pub number_conflicts: i64,
     pub parked: i64,
     pub resent_after_stale: i64,
     /// Review decisions the province refused as STALE_VERSION (decide again on the new version).
     pub decisions_stale: i64,
     pub clock_offset_ms: Option<i64>,
-    /// Chinese, for staff; set when the cycle stopped early.
+    /// Steps that failed while the cycle went on (a feed, the number blocks), English, for the log.
+    pub step_errors: Vec<String>,
+    /// Chinese, for staff; set when the cycle stopped early or a step failed.
     pub error: Option<String>,
     /// English, for the log.
     pub error_detail: Option<String>,
@@ -82,6 +96,10 @@ struct Cycle<'a> {
     clock: &'a dyn Fn() -> Now,
     progress: &'a mut dyn FnMut(Progress),
     report: SyncReport,
+    /// The station's county code (number blocks must carry its digits).
+    county: String,
+    /// The first step that failed while the cycle went on.
+    first_error: Option<ApiError>,
 }
 
 /// Enrolls this workstation with an enrollment code and stores the station and its token.
@@ -96,19 +114,26 @@ pub fn enroll(
 ) -> Result<station::StationRow, DeskError> {
     let api = Province::new(server_url, None).map_err(api_error)?;
     let a = api.enroll(code.trim(), device_name).map_err(api_error)?;
+    if county_digits(&a.body["county"]["code"]).is_none() {
+        return Err(api_error(ApiError::Garbage("enrollment answer has no six-digit county code".into())));
+    }
     let b = &a.body;
-    let s = |v: &Value| {
-        v.as_str().map(String::from).ok_or_else(|| api_error(ApiError::Garbage(format!("enrollment answer lacks a field: {b}"))))
+    // Name the missing field only: the answer carries the token, which no message may show.
+    let s = |v: &Value, field: &str| {
+        v.as_str()
+            .filter(|t| !t.is_empty() && t.len() <= 512)
+            .map(String::from)
+            .ok_or_else(|| api_error(ApiError::Garbage(format!("enrollment answer lacks a usable {field}"))))
     };
     let row = station::StationRow {
-        station_id: s(&b["station_id"])?,
+        station_id: s(&b["station_id"], "station_id")?,
         server_url: server_url.trim_end_matches('/').to_string(),
-        token: s(&b["token"])?,
-        region_code: s(&b["region"]["code"])?,
-        region_name: s(&b["region"]["name"])?,
-        county_code: s(&b["county"]["code"])?,
-        county_name: s(&b["county"]["name"])?,
-        office_name: s(&b["office_name"])?,
+        token: s(&b["token"], "token")?,
+        region_code: s(&b["region"]["code"], "region.code")?,
+        region_name: s(&b["region"]["name"], "region.name")?,
+        county_code: s(&b["county"]["code"], "county.code")?,
+        county_name: s(&b["county"]["name"], "county.name")?,
+        office_name: s(&b["office_name"], "office_name")?,
         device_name: device_name.to_string(),
         enrolled_at: rfc(now),
         token_revoked: false,
@@ -161,9 +186,14 @@ pub fn run_cycle(
             }
         }
     }
-    let api = Province::new(&st.server_url, Some(st.token.clone())).map_err(api_error)?;
-    let mut c = Cycle { store, api, clock, progress, report: SyncReport::default() };
+    let api = province(store, &st)?;
+    let mut c = Cycle { store, api, clock, progress, report: SyncReport::default(), county: st.county_code.clone(), first_error: None };
     let outcome = c.steps();
+    // A step that failed while the cycle went on still counts as a failed cycle (backoff, shown).
+    let outcome = match (outcome, c.first_error.take()) {
+        (Ok(()), Some(e)) => Err(Stop::Api(e)),
+        (other, _) => other,
+    };
     let mut report = c.report;
     match outcome {
         Ok(()) => store.write(|tx| {
@@ -184,6 +214,44 @@ pub fn run_cycle(
     Ok(report)
 }
 
+/// The province client for the enrolled station, with the deadline a test or site may set.
+fn province(store: &Store, st: &station::StationRow) -> Result<Province, DeskError> {
+    let mut limits = Limits::default();
+    if let Some(ms) = settings::get::<HttpDeadlineMs>(store.conn())? {
+        limits.deadline = Duration::from_millis(ms.clamp(100, 600_000) as u64);
+    }
+    Province::with_limits(&st.server_url, Some(st.token.clone()), limits).map_err(api_error)
+}
+
+/// The four county digits (`CCDD` of `PPCCDD`) a station's admission numbers start with.
+fn county_digits(code: &Value) -> Option<&str> {
+    code.as_str().filter(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit())).map(|c| &c[2..6])
+}
+
+/// The tip of the local audit chain, as the contract's `audit_tip` (v1.1), for every POST.
+fn audit_tip(conn: &rusqlite::Connection) -> rusqlite::Result<Value> {
+    Ok(match audit::tip(conn)? {
+        Some((seq, hash)) => json!({"seq": seq, "hash": hash}),
+        None => json!({"seq": 0, "hash": audit::GENESIS}),
+    })
+}
+
+/// What the province holds as this station's audit tip (`GET /stations/me/audit-tip`, v1.1).
+pub fn province_audit_tip(store: &Store) -> Result<(i64, String), DeskError> {
+    let Some(st) = station::get(store.conn())? else {
+        return Err(DeskError::new(ErrorCode::NotEnrolled, "本工作站尚未登记，无法向省平台核对审计记录", "station not enrolled"));
+    };
+    let api = province(store, &st)?;
+    let a: Answer<Value> = api.get("/stations/me/audit-tip").map_err(api_error)?;
+    let seq = a.body["seq"].as_i64().filter(|s| *s >= 0);
+    let hash = a.body["hash"].as_str().filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+    match (seq, hash) {
+        (Some(0), _) => Ok((0, String::new())),
+        (Some(seq), Some(hash)) => Ok((seq, hash.to_ascii_lowercase())),
+        _ => Err(api_error(ApiError::Garbage("audit tip answer lacks seq or hash".into()))),
+    }
+}
+
 /// Stores why the cycle stopped and when to try again; a 401 revokes the token, audited in the
 /// same transaction. Returns the next attempt's time, if there is one.
 fn record_failure(store: &Store, e: &ApiError, clock: &dyn Fn() -> Now) -> Result<Option<Now>, DeskError> {
@@ -192,7 +260,7 @@ fn record_failure(store: &Store, e: &ApiError, clock: &dyn Fn() -> Now) -> Resul
         let wait = match e {
             ApiError::Unauthorized => None,
             // A 400 is our bug: keep the items, report, and do not hammer the province with it.
-            ApiError::Refused { .. } => Some(Duration::from_secs(3600)),
+            ApiError::Refused { .. } | ApiError::Redirected { .. } => Some(Duration::from_secs(3600)),
             _ => Some(backoff::delay(failures, e.retry_after(), rand::random::<f64>())),
         };
         if matches!(e, ApiError::Unauthorized) {
@@ -245,15 +313,52 @@ struct Task {
 }
 
 impl Cycle<'_> {
+    /// The feeds and the number blocks each end on their own trouble without ending the cycle,
+    /// so the outbox is pushed every cycle; only a 401 (or a local error) stops everything.
     fn steps(&mut self) -> Result<(), Stop> {
-        self.reference()?;
-        self.registrations()?;
-        self.review_tasks()?;
-        self.number_blocks()?;
+        let steps: [(&str, fn(&mut Self) -> Result<(), Stop>); 4] = [
+            ("reference", Self::reference),
+            ("registrations", Self::registrations),
+            ("review tasks", Self::review_tasks),
+            ("number blocks", Self::number_blocks),
+        ];
+        for (name, step) in steps {
+            match step(self) {
+                Ok(()) => {}
+                Err(Stop::Api(ApiError::Unauthorized)) => return Err(Stop::Api(ApiError::Unauthorized)),
+                Err(Stop::Api(e)) => {
+                    tracing::warn!("sync step {name} failed, the cycle goes on: {e}");
+                    self.report.step_errors.push(format!("{name}: {e}"));
+                    self.first_error.get_or_insert(e);
+                }
+                Err(local) => return Err(local),
+            }
+        }
         self.outbox()?;
         if self.report.decisions_stale > 0 {
             // The tasks changed under our decisions: pull them so the supervisor decides on what is current.
-            self.review_tasks()?;
+            match self.review_tasks() {
+                Err(Stop::Api(e)) if !matches!(e, ApiError::Unauthorized) => {
+                    self.report.step_errors.push(format!("review tasks: {e}"));
+                    self.first_error.get_or_insert(e);
+                }
+                other => other?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks a feed page before anything in it is stored: no more items than asked, a cursor
+    /// that moves (never back to one seen this cycle) and stays bounded.
+    fn check_page<T>(feed: &str, page: &Page<T>, asked: u32, seen: &mut std::collections::HashSet<String>) -> Result<(), ApiError> {
+        if page.items.len() > asked as usize {
+            return Err(ApiError::Garbage(format!("{feed} page has {} items, {asked} were asked for", page.items.len())));
+        }
+        if page.next_cursor.len() > MAX_CURSOR_LEN {
+            return Err(ApiError::Garbage(format!("{feed} cursor is {} bytes long", page.next_cursor.len())));
+        }
+        if page.has_more && !seen.insert(page.next_cursor.clone()) {
+            return Err(ApiError::Garbage(format!("{feed} cursor does not advance ({:?} again)", page.next_cursor)));
         }
         Ok(())
     }
@@ -287,10 +392,13 @@ impl Cycle<'_> {
     }
 
     fn registrations(&mut self) -> Result<(), Stop> {
-        loop {
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..MAX_PAGES_PER_CYCLE {
             let cursor = feeds::cursor(self.store.conn(), Feed::Registrations)?;
+            seen.extend(cursor.clone());
             let a: Answer<Page<Value>> = self.api.feed("/registrations", cursor.as_deref(), FEED_PAGE)?;
             self.clock_offset(&a)?;
+            Self::check_page("registrations", &a.body, FEED_PAGE, &mut seen)?;
             // A registration we cannot read stops the feed here (the cursor stays), rather than
             // being dropped silently: the province is told nothing, staff see why sync stopped.
             let regs: Vec<Registration> = a
@@ -329,21 +437,27 @@ impl Cycle<'_> {
                 return Ok(());
             }
         }
+        Ok(())
     }
 
     fn review_tasks(&mut self) -> Result<(), Stop> {
-        loop {
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..MAX_PAGES_PER_CYCLE {
             let cursor = feeds::cursor(self.store.conn(), Feed::ReviewTasks)?;
+            seen.extend(cursor.clone());
             let a: Answer<Page<Value>> = self.api.feed("/review-tasks", cursor.as_deref(), FEED_PAGE)?;
             self.clock_offset(&a)?;
+            Self::check_page("review-tasks", &a.body, FEED_PAGE, &mut seen)?;
             let tasks: Vec<(Task, String)> = a
                 .body
                 .items
                 .iter()
                 .map(|v| {
-                    serde_json::from_value::<Task>(v.clone())
-                        .map(|t| (t, v.to_string()))
-                        .map_err(|e| ApiError::Garbage(format!("review task: {e}")))
+                    let t = serde_json::from_value::<Task>(v.clone()).map_err(|e| ApiError::Garbage(format!("review task: {e}")))?;
+                    if !(1..=crate::domain::registration::MAX_VERSION).contains(&t.version) {
+                        return Err(ApiError::Garbage(format!("review task {:?} has an absurd version {}", t.task_id, t.version)));
+                    }
+                    Ok((t, v.to_string()))
                 })
                 .collect::<Result<_, _>>()?;
             let now = rfc(&(self.clock)());
@@ -370,11 +484,17 @@ impl Cycle<'_> {
                 return Ok(());
             }
         }
+        Ok(())
     }
 
     /// Keeps one untouched block in hand, so the counter can print numbers through an outage.
+    /// Every lease is validated first (design "Trust"); one that fails is refused, audited and
+    /// never used, and its request id is dropped so the next lease is a fresh request.
     fn number_blocks(&mut self) -> Result<(), Stop> {
-        while blocks::untouched(self.store.conn())? < 1 {
+        for _ in 0..MAX_LEASES_PER_CYCLE {
+            if blocks::untouched(self.store.conn())? >= 1 {
+                return Ok(());
+            }
             // The request id is stored before asking, so a crash mid-request re-asks for the same block.
             let request_id = match settings::get::<BlockRequest>(self.store.conn())? {
                 Some(r) => r,
@@ -384,23 +504,59 @@ impl Cycle<'_> {
                     r
                 }
             };
-            let a: Answer<blocks::Lease> = self.api.post("/number-blocks", &json!({"request_id": request_id, "size": BLOCK_SIZE}))?;
+            let tip = audit_tip(self.store.conn())?;
+            let a: Answer<Value> =
+                self.api.post("/number-blocks", &json!({"request_id": request_id, "size": BLOCK_SIZE, "audit_tip": tip}))?;
             self.clock_offset(&a)?;
-            let l = &a.body;
-            if l.prefix.len() != 7 || l.last_seq < l.first_seq || l.last_seq > 99_999 {
-                return Err(ApiError::Garbage(format!("number block {} is malformed", l.block_id)).into());
-            }
-            let now = rfc(&(self.clock)());
-            let leased = self.store.write(|tx| {
-                let new = !blocks::has_request(tx, &request_id)?;
-                if new {
-                    blocks::insert(tx, &request_id, l, &now)?;
+            let lease: blocks::Lease = serde_json::from_value(a.body.clone())
+                .map_err(|e| ApiError::Garbage(format!("number block answer: {e}")))?;
+            let now_t = (self.clock)();
+            let now = rfc(&now_t);
+            let county = self.county.clone();
+            let verdict = self.store.write(|tx| {
+                if blocks::has_request(tx, &request_id)? {
+                    // Our own earlier answer, seen again after a crash: already held.
+                    settings::clear::<BlockRequest>(tx)?;
+                    return Ok::<_, rusqlite::Error>(Ok(false));
                 }
+                let held = blocks::held(tx)?;
+                let check = crate::domain::number_block::check(
+                    &crate::domain::number_block::Offer {
+                        block_id: &lease.block_id,
+                        prefix: &lease.prefix,
+                        first_seq: lease.first_seq,
+                        last_seq: lease.last_seq,
+                        valid_until: &lease.valid_until,
+                    },
+                    &county,
+                    &held,
+                    &now_t,
+                );
                 settings::clear::<BlockRequest>(tx)?;
-                Ok::<_, rusqlite::Error>(new)
+                match check {
+                    Ok(()) => {
+                        blocks::insert(tx, &request_id, &lease, &now)?;
+                        audit::record(tx, &now, SYNC_ACTOR, "number_block_leased", &json!({"block_id": lease.block_id, "prefix": lease.prefix, "first_seq": lease.first_seq, "last_seq": lease.last_seq}))?;
+                        Ok(Ok(true))
+                    }
+                    Err(why) => {
+                        audit::record(tx, &now, SYNC_ACTOR, "number_block_refused", &json!({"request_id": request_id, "reason": why}))?;
+                        Ok(Err(why))
+                    }
+                }
             })?;
-            self.report.blocks_leased += leased as i64;
+            match verdict {
+                Ok(leased) => self.report.blocks_leased += leased as i64,
+                Err(why) => {
+                    self.report.blocks_refused += 1;
+                    tracing::warn!("number block refused: {why}");
+                    return Err(ApiError::Garbage(format!("number block refused: {why}")).into());
+                }
+            }
             (self.progress)(Progress { phase: Phase::NumberBlocks, done: self.report.blocks_leased });
+        }
+        if blocks::untouched(self.store.conn())? < 1 {
+            return Err(ApiError::Garbage(format!("no usable number block after {MAX_LEASES_PER_CYCLE} leases")).into());
         }
         Ok(())
     }
@@ -432,7 +588,9 @@ impl Cycle<'_> {
     /// Sends one batch; on 413 halves it; applies each result.
     fn push(&mut self, kind: outbox::Kind, batch: &[outbox::Item]) -> Result<(), Stop> {
         let (path, id_field) = kind.endpoint();
-        let body = format!("{{\"items\":[{}]}}", batch.iter().map(|i| i.payload.as_str()).collect::<Vec<_>>().join(","));
+        let tip = audit_tip(self.store.conn())?;
+        let items = batch.iter().map(|i| i.payload.as_str()).collect::<Vec<_>>().join(",");
+        let body = format!("{{\"items\":[{items}],\"audit_tip\":{tip}}}");
         let a: Answer<Value> = match self.api.post_raw(path, body) {
             Err(ApiError::TooLarge) if batch.len() > 1 => {
                 let (a, b) = batch.split_at(batch.len() / 2);
@@ -464,7 +622,14 @@ impl Cycle<'_> {
                         match kind {
                             outbox::Kind::Confirmation => {
                                 let number = r["admission_number"].as_str();
-                                confirmations::accepted(tx, &item.client_id, number, r["sms_queued"].as_bool().unwrap_or(false))?;
+                                let sms = r["sms_queued"].as_bool().unwrap_or(false);
+                                if let Some(holder) = confirmations::accepted(tx, &item.client_id, number, sms)? {
+                                    // The province gave a number another local confirmation holds: keep
+                                    // ours, close the item (the province accepted it), and say so.
+                                    tracing::warn!(confirmation = %item.client_id, other = %holder, "admission number {number:?} accepted twice");
+                                    audit::record(tx, &now, SYNC_ACTOR, "admission_number_conflict", &json!({"confirmation_id": item.client_id, "admission_number": number, "held_by": holder}))?;
+                                    self.report.number_conflicts += 1;
+                                }
                             }
                             outbox::Kind::Revocation => {
                                 // The province withdrew it; the feed brings the registration back as pre_registered.

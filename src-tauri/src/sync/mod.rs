@@ -9,4 +9,6 @@ mod day;
 mod engine;
 
 pub use day::{province_day, ProvinceConfirmation};
-pub use engine::{api_error, enroll, run_cycle, CycleOptions, Phase, Progress, SyncReport, CLOCK_WARN_MS, SYNC_ACTOR};
+pub use engine::{
+    api_error, enroll, province_audit_tip, run_cycle, CycleOptions, Phase, Progress, SyncReport, CLOCK_WARN_MS, SYNC_ACTOR,
+};

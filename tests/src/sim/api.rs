@@ -43,6 +43,8 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/review-tasks", get(review_tasks))
         .route("/review-decisions", post(review_decisions))
         .route("/password-resets", post(password_resets))
+        .route("/stations/me/audit-tip", get(super::anchor::audit_tip))
+        .layer(middleware::from_fn_with_state(state.clone(), super::anchor::keep_audit_tip))
         .layer(middleware::from_fn_with_state(state.clone(), inject_faults))
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024));
     Router::new().nest(BASE_PATH, api).route("/_sim/faults", get(get_faults).post(set_faults)).with_state(state)
@@ -78,6 +80,12 @@ async fn inject_faults(State(s): S, req: Request, next: Next) -> Response {
         tokio::time::sleep(Duration::from_millis(f.slow_ms)).await;
     }
     let is_health = req.uri().path().ends_with("/health");
+    if let Some(to) = &f.redirect_to {
+        let rest = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("").trim_start_matches(BASE_PATH).to_string();
+        let mut r = StatusCode::TEMPORARY_REDIRECT.into_response();
+        r.headers_mut().insert("location", HeaderValue::from_str(&format!("{to}{rest}")).unwrap());
+        return r;
+    }
     if f.unauthorized && !is_health && !req.uri().path().ends_with("/stations/enroll") {
         return err(&s, StatusCode::UNAUTHORIZED, "UNAUTHORIZED", "station token revoked");
     }
@@ -96,11 +104,23 @@ async fn inject_faults(State(s): S, req: Request, next: Next) -> Response {
     }
     let drop_it = roll(&s, f.drop_after_commit);
     let truncate = !drop_it && roll(&s, f.truncate_json);
-    if !drop_it && !truncate && f.oversized_bytes == 0 {
+    if !drop_it && !truncate && f.oversized_bytes == 0 && f.drip_body_ms == 0 {
         return resp;
     }
     let (parts, body) = resp.into_parts();
     let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    if f.drip_body_ms > 0 {
+        // Headers now, then 16 bytes per pause: each read is quick, the whole body is not.
+        let pause = Duration::from_millis(f.drip_body_ms);
+        let chunks: Vec<Bytes> = bytes.chunks(16).map(Bytes::copy_from_slice).collect();
+        let stream = futures_util::stream::unfold(chunks.into_iter(), move |mut it| async move {
+            tokio::time::sleep(pause).await;
+            it.next().map(|c| (Ok::<Bytes, std::io::Error>(c), it))
+        });
+        let mut parts = parts;
+        parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+        return Response::from_parts(parts, Body::from_stream(stream));
+    }
     if f.oversized_bytes > 0 {
         let mut big = Vec::with_capacity(f.oversized_bytes + 16);
         big.extend_from_slice(b"{\"pad\":\"");
@@ -240,12 +260,14 @@ fn page_args(s: &SimState, q: &HashMap<String, String>) -> Result<(i64, i64), Re
 }
 
 fn feed(s: &SimState, db: &Connection, sql: &str, scope: &str, cursor: i64, limit: i64) -> Response {
+    let f = faults(s);
+    let limit = limit + f.extra_items as i64;
     let mut stmt = db.prepare(sql).unwrap();
     let rows: Vec<(i64, String)> =
         stmt.query_map(params![scope, cursor, limit + 1], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
-    let has_more = rows.len() as i64 > limit;
+    let has_more = rows.len() as i64 > limit || f.stuck_cursor;
     let page = &rows[..rows.len().min(limit as usize)];
-    let next = page.last().map(|r| r.0).unwrap_or(cursor);
+    let next = if f.stuck_cursor { cursor } else { page.last().map(|r| r.0).unwrap_or(cursor) };
     let items: Vec<Value> = page.iter().map(|(_, b)| serde_json::from_str(b).unwrap()).collect();
     ok(s, json!({"items": items, "next_cursor": format!("c{next}"), "has_more": has_more}))
 }
@@ -338,6 +360,12 @@ async fn number_blocks(State(s): S, headers: HeaderMap, body: Bytes) -> Response
     };
     tx.commit().unwrap();
     drop(db);
+    let mut answer = answer;
+    if let Some(serde_json::Value::Object(patch)) = faults(&s).block_patch {
+        for (k, v) in patch {
+            answer[k] = v;
+        }
+    }
     ok(&s, answer)
 }
 
@@ -538,10 +566,12 @@ fn each_item(
 
 async fn confirmations(State(s): S, headers: HeaderMap, body: Bytes) -> Response {
     let now = server_time(&s);
+    let s_for_numbers = s.clone();
     each_item(&s, &headers, &body, "confirmation_id", "confirmation", |tx, st, item| {
         let cid = &item["confirmation_id"];
         let result = match decide_confirmation(tx, st, item) {
             Ok(number) => {
+                let number = faults(&s_for_numbers).fixed_admission_number.map(Value::String).unwrap_or(number);
                 json!({"confirmation_id": cid, "status": "accepted", "admission_number": number, "sms_queued": true, "reason": null})
             }
             Err((code, msg)) => {

@@ -25,6 +25,18 @@ pub struct Faults {
     pub oversized_bytes: usize,
     /// A lower request-size limit than the contract's 8 MiB (0 = the contract's), to force 413s.
     pub max_request_bytes: usize,
+    /// Send the headers at once, then the body a few bytes at a time with this pause in between.
+    pub drip_body_ms: u64,
+    /// Feeds answer `has_more: true` with the cursor they were given (it never advances).
+    pub stuck_cursor: bool,
+    /// Feeds answer this many items more than the `limit` asked for.
+    pub extra_items: usize,
+    /// Answer every API request with `307 Temporary Redirect` to this base URL (plus the path).
+    pub redirect_to: Option<String>,
+    /// Fields merged into every `POST /number-blocks` answer (a malformed, overlapping or repeated block).
+    pub block_patch: Option<serde_json::Value>,
+    /// Accepted confirmations all answer this admission number (a province that numbers twice).
+    pub fixed_admission_number: Option<String>,
 }
 
 impl Faults {
@@ -45,6 +57,7 @@ impl Faults {
             unauthorized: false,
             oversized_bytes: 0,
             max_request_bytes: 0,
+            ..Faults::none()
         }
     }
 }

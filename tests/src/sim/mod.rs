@@ -3,6 +3,7 @@
 //! stations, feeds with cursors that never skip, number blocks, every rejection code — plus
 //! fault injection. Tests start it in-process on loopback and read its state directly.
 
+mod anchor;
 mod api;
 pub mod faults;
 pub mod seed;

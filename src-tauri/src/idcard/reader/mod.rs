@@ -60,6 +60,18 @@ pub enum ReaderSpec {
 }
 
 pub const DEFAULT_BAUD: u32 = 115_200;
+/// Longest wait for a card `zkctl` accepts, in seconds.
+pub const MAX_TIMEOUT_SECS: f64 = 3600.0;
+
+/// A wait given in seconds by a person: finite, above zero, at most an hour (`1e300`, `inf`,
+/// `NaN` and negatives are refused, never turned into a panic).
+pub fn timeout_from_secs(secs: f64) -> Result<Duration, String> {
+    if secs.is_finite() && secs > 0.0 && secs <= MAX_TIMEOUT_SECS {
+        Ok(Duration::from_secs_f64(secs))
+    } else {
+        Err(format!("timeout must be more than 0 and at most {MAX_TIMEOUT_SECS} seconds, not {}", format!("{secs}").chars().take(24).collect::<String>()))
+    }
+}
 
 impl ReaderSpec {
     pub fn parse(s: &str) -> Result<Self, String> {

@@ -19,9 +19,13 @@ pub struct SimFile {
     pub autoplay: Option<usize>,
 }
 
+/// Largest card file read (a card with its photo is ~2 KB of JSON).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
 impl SimFile {
     pub fn load(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let bytes = crate::files::read_bounded(path, MAX_FILE_BYTES)?;
+        let text = String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))?;
         let f: SimFile = serde_json::from_str(&text).map_err(|e| format!("{} is not a card file: {e}", path.display()))?;
         if f.cards.is_empty() {
             return Err(format!("{} holds no cards", path.display()));
