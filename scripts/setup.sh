@@ -8,8 +8,9 @@ mode=${1:-build}
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 build_pkgs=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libsoup-3.0-dev libgtk-3-dev
-  libpcsclite-dev libudev-dev libclang-dev nodejs npm fonts-noto-cjk xvfb xauth)
-test_pkgs=(pcscd vsmartcard-vpcd webkit2gtk-driver chromium chromium-driver)
+  libpcsclite-dev libudev-dev libclang-dev nodejs npm fonts-noto-cjk xvfb xauth cups-client)
+# cups + cups-pdf: a real print queue for the printing tests; poppler-utils reads PDFs back.
+test_pkgs=(pcscd vsmartcard-vpcd webkit2gtk-driver chromium chromium-driver cups cups-client printer-driver-cups-pdf poppler-utils)
 pkgs=("${build_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
 

@@ -23,6 +23,8 @@ rust_tests() {
 
 # The PC/SC tests talk to a real pcscd with the vpcd driver.
 scripts/pcscd.sh || failed+=("pcscd")
+# The printing tests print to a real CUPS queue.
+scripts/cups.sh || failed+=("cups")
 suite "rust (cargo nextest)" rust_tests
 # The core builds and passes its own tests without the desktop shell (no tauri at all).
 suite "core without the GUI (--no-default-features)" cargo nextest run -p zkdesk --no-default-features --lib --locked

@@ -1073,3 +1073,13 @@ pub struct RangeArgs {
     pub from: String,
     pub to: String,
 }
+
+/// A document saved and (maybe) printed.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct PrintOutcome {
+    /// Where the PDF was saved.
+    pub path: String,
+    pub printed: bool,
+    /// What happened, in Chinese (the reason when printing failed).
+    pub message: String,
+}

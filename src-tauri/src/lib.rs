@@ -7,6 +7,8 @@
 //! - [`idcard`]  second-generation ID cards: SAM_V codec, text parser, GB 11643, readers, detection.
 //! - [`camera`]  webcam (nokhwa), still file or test pattern; the preview loop on its own thread.
 //! - [`photo`]   the standard photo: face box, crop, spec JPEG, quality checks.
+//! - [`report`]  documents: CSV, XLSX and PDF (krilla, CJK font subset) made from reports.
+//! - [`printing`] CUPS through `lp`, failures explained.
 //! - [`store`]   the one SQLite file: the only module with SQL; repositories, typed settings,
 //!   the audit chain; writes in `BEGIN IMMEDIATE` transactions.
 //! - [`sync`]    the provincial platform: HTTP client, feeds, number blocks, outbox, backoff.
@@ -26,6 +28,7 @@ pub mod domain;
 pub mod files;
 pub mod idcard;
 pub mod photo;
+pub mod printing;
 pub mod report;
 pub mod store;
 pub mod sync;

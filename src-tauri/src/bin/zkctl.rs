@@ -149,7 +149,17 @@ enum Command {
         #[command(subcommand)]
         cmd: SettingsCmd,
     },
-    /// Statistics and lists for a day or a range, as JSON, CSV or XLSX (supervisor).
+    /// The receipt of any confirmation, as printed (--staff or --supervisor).
+    Receipt {
+        confirmation_id: String,
+        #[arg(long)]
+        pdf: PathBuf,
+        #[arg(long, conflicts_with = "supervisor", required_unless_present = "supervisor")]
+        staff: Option<String>,
+        #[arg(long)]
+        supervisor: Option<String>,
+    },
+    /// Statistics and lists for a day or a range, as JSON, CSV, XLSX or PDF (supervisor).
     Report {
         #[command(subcommand)]
         cmd: ReportCmd,
@@ -168,7 +178,7 @@ enum ReportCmd {
         supervisor: String,
         #[arg(long)]
         date: String,
-        #[arg(long, value_parser = ["json", "csv", "xlsx"])]
+        #[arg(long, value_parser = ["json", "csv", "xlsx", "pdf"])]
         format: String,
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
@@ -180,7 +190,7 @@ enum ReportCmd {
         from: String,
         #[arg(long)]
         to: String,
-        #[arg(long, value_parser = ["json", "csv", "xlsx"])]
+        #[arg(long, value_parser = ["json", "csv", "xlsx", "pdf"])]
         format: String,
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
@@ -543,6 +553,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Settings { cmd } => settings(&open(&dir)?, cmd, json),
         Command::Tasks { cmd } => tasks(&open(&dir)?, cmd, json),
         Command::Report { cmd } => report(&open(&dir)?, cmd, json),
+        Command::Receipt { confirmation_id, pdf, staff, supervisor } => receipt(&open(&dir)?, &confirmation_id, &pdf, staff, supervisor, json),
     }
 }
 
@@ -872,6 +883,8 @@ fn report(desk: &Desk, cmd: ReportCmd, json: bool) -> Result<(), Failure> {
     let session = supervisor_session(desk, &supervisor, json)?;
     let r = desk.report_range(&session, &from, &to, &now()).map_err(|e| refused(json, e))?;
     let bytes = match (format.as_str(), daily) {
+        ("pdf", true) => desk.day_sheet_pdf(&session, &from, &now())?,
+        ("pdf", false) => desk.range_pdf(&session, &from, &to, &now())?,
         ("json", _) => serde_json::to_vec_pretty(&r).expect("report serializes"),
         ("csv", true) => zkdesk::report::day_list_csv(&r),
         ("csv", false) => zkdesk::report::range_csv(&r),
@@ -881,6 +894,21 @@ fn report(desk: &Desk, cmd: ReportCmd, json: bool) -> Result<(), Failure> {
     print(json, &serde_json::json!({ "written": output, "bytes": bytes.len() }), |_| {
         format!("已导出 {}（{} 至 {}，确认 {}，撤销 {}）", output.display(), r.from, r.to, r.total.confirmed, r.total.revoked)
     });
+    Ok(())
+}
+
+fn receipt(desk: &Desk, id: &str, out: &std::path::Path, staff: Option<String>, supervisor: Option<String>, json: bool) -> Result<(), Failure> {
+    let session = match (staff, supervisor) {
+        (Some(s), _) => {
+            let pw = secret("ZKDESK_PASSWORD", "密码: ")?;
+            desk.login(&s, &pw, &now()).map_err(|e| refused(json, e))?
+        }
+        (None, Some(s)) => supervisor_session(desk, &s, json)?,
+        (None, None) => unreachable!("clap requires --staff or --supervisor"),
+    };
+    let pdf = desk.receipt_pdf(&session, id).map_err(|e| refused(json, e))?;
+    write_file(out, &pdf)?;
+    print(json, &serde_json::json!({ "written": out, "bytes": pdf.len() }), |_| format!("已生成回执 {}", out.display()));
     Ok(())
 }
 

@@ -6,6 +6,7 @@
 mod auth;
 pub mod counter;
 mod devices;
+mod documents;
 mod records;
 mod report;
 mod staff;

@@ -7,7 +7,7 @@ use super::{rfc3339, Desk, Now, Session};
 use crate::api::SettingInfo;
 use crate::domain::{DeskError, Role};
 use crate::store::audit;
-use crate::store::settings::{self, Camera, IdleLockMinutes, Printer, Reader, ReceiptOfficeName, Setting, SyncIntervalSecs};
+use crate::store::settings::{self, Camera, DocumentsDir, IdleLockMinutes, Printer, Reader, ReceiptOfficeName, Setting, SyncIntervalSecs};
 
 /// (name, Chinese label) of every editable setting.
 const EDITABLE: &[(&str, &str)] = &[
@@ -17,6 +17,7 @@ const EDITABLE: &[(&str, &str)] = &[
     (IdleLockMinutes::NAME, "无操作自动锁屏（分钟）"),
     (ReceiptOfficeName::NAME, "回执上的办公室名称"),
     (Printer::NAME, "回执打印机"),
+    (DocumentsDir::NAME, "文件保存位置（每天一个文件夹）"),
 ];
 
 fn number_in(value: &str, range: std::ops::RangeInclusive<u32>, label: &str) -> Result<u32, DeskError> {
@@ -48,6 +49,7 @@ impl Desk {
                 n if n == SyncIntervalSecs::NAME => settings::get::<SyncIntervalSecs>(c)?.unwrap_or(30).to_string(),
                 n if n == IdleLockMinutes::NAME => settings::get::<IdleLockMinutes>(c)?.unwrap_or(10).to_string(),
                 n if n == ReceiptOfficeName::NAME => settings::get::<ReceiptOfficeName>(c)?.unwrap_or_default(),
+                n if n == DocumentsDir::NAME => settings::get::<DocumentsDir>(c)?.unwrap_or_default(),
                 _ => settings::get::<Printer>(c)?.unwrap_or_default(),
             })
         };
@@ -82,6 +84,12 @@ impl Desk {
             }
             n if n == SyncIntervalSecs::NAME => Value::Number(number_in(value, 10..=3600, label)?),
             n if n == IdleLockMinutes::NAME => Value::Number(number_in(value, 1..=120, label)?),
+            n if n == DocumentsDir::NAME => {
+                if !std::path::Path::new(value.trim()).is_absolute() {
+                    return Err(DeskError::invalid("保存位置须为完整路径（以 / 开头）", format!("documents_dir {value:?} is not absolute")));
+                }
+                Value::Text(value.trim().into())
+            }
             _ => Value::Text(text(value, label)?),
         };
         self.store.write(|tx| {
@@ -91,6 +99,7 @@ impl Desk {
                 (n, Value::Number(v)) if n == SyncIntervalSecs::NAME => settings::set::<SyncIntervalSecs>(tx, &v)?,
                 (n, Value::Number(v)) if n == IdleLockMinutes::NAME => settings::set::<IdleLockMinutes>(tx, &v)?,
                 (n, Value::Text(v)) if n == ReceiptOfficeName::NAME => settings::set::<ReceiptOfficeName>(tx, &v)?,
+                (n, Value::Text(v)) if n == DocumentsDir::NAME => settings::set::<DocumentsDir>(tx, &v)?,
                 (_, Value::Text(v)) => settings::set::<Printer>(tx, &v)?,
                 (_, Value::Number(_)) => unreachable!("numbers are parsed only for numeric settings"),
             }

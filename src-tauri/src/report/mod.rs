@@ -2,10 +2,12 @@
 //! every function takes the report and returns bytes; no store, no clock, no file system.
 
 mod csv;
+mod documents;
 pub mod pdf;
 mod xlsx;
 
 pub use self::csv::{day_list_csv, range_csv};
+pub use self::documents::{day_sheet_pdf, range_report_pdf, receipt_pdf, reset_slip_pdf};
 pub use self::xlsx::report_xlsx;
 
 /// The Chinese headings of the confirmation list (CSV and XLSX share them).

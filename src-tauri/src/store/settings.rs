@@ -107,6 +107,8 @@ settings! {
     ReceiptOfficeName = "receipt_office_name": String;
     /// The CUPS printer receipts go to.
     Printer = "printer": String;
+    /// Where saved documents go (a folder per office day inside it).
+    DocumentsDir = "documents_dir": String;
     /// The deadline of one exchange with the province, in ms (default 60 s; for tests and slow links).
     HttpDeadlineMs = "http_deadline_ms": i64;
 }
