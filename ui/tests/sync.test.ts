@@ -3,7 +3,7 @@ import { applySyncEvent, initialSyncView, phaseLabel, reportLine } from "../src/
 import type { SyncReport } from "../src/bindings";
 
 const report: SyncReport = {
-  skipped: false, reference_updated: true, registrations_applied: 1200, registrations_ignored: 0, tasks_applied: 3,
+  skipped: false, reference_updated: true, registrations_applied: 1200, registrations_ignored: 0, registrations_unknown_values: 0, tasks_applied: 3,
   blocks_leased: 1, accepted: 5, parked: 1, resent_after_stale: 0, clock_offset_ms: 12, error: null, error_detail: null, retry_at: null,
 };
 
