@@ -35,3 +35,20 @@ describe("error messages", () => {
     expect(staffMessage("boom")).toMatch(/操作失败/);
   });
 });
+
+import { queryKind, queryProblem } from "../src/logic/search";
+
+describe("search queries", () => {
+  it("tells a name prefix, an id-number tail and a 报名号 apart", () => {
+    expect(queryKind("王")).toBe("name");
+    expect(queryKind("王\u{2A6A5}")).toBe("name");
+    expect(queryKind("\u{2A6A5}")).toBe("name");
+    expect(queryKind("0037")).toBe("id_tail");
+    expect(queryKind("07003X")).toBe("id_tail");
+    expect(queryKind("123")).toBeNull();
+    expect(queryKind("R2027010200001")).toBe("registration_id");
+    expect(queryKind("2027010200001")).toBe("registration_id");
+    expect(queryProblem(" ")).toMatch(/请输入/);
+    expect(queryProblem("12")).toMatch(/无法识别/);
+  });
+});
