@@ -73,6 +73,8 @@ test("今日确认: flags and states in Chinese; 重打回执 opens the receipt;
   await expect(table).toContainText("被退回");
   await expect(table).toContainText("待分配");
   expect(await table.innerText()).not.toMatch(/name_mismatch|pending|rejected/);
+  // The chart of the day draws (ECharts on a canvas).
+  await expect(page.locator("#hour-chart canvas")).toBeVisible();
   await page.screenshot({ path: "../artifacts/playwright/today.png" });
   await table.locator("tbody tr", { hasText: "张三" }).locator("button[data-action=reprint]").click();
   await expect(page.locator("#today-receipt #receipt")).toContainText("现场确认回执");

@@ -21,6 +21,7 @@ declare module 'vue' {
     ElTableColumn: typeof import('element-plus/es')['ElTableColumn']
     ElTag: typeof import('element-plus/es')['ElTag']
     ElUpload: typeof import('element-plus/es')['ElUpload']
+    HourChart: typeof import('./components/common/HourChart.vue')['default']
     IdentityPanel: typeof import('./components/counter/IdentityPanel.vue')['default']
     LivePreview: typeof import('./components/counter/LivePreview.vue')['default']
     PhotoPanel: typeof import('./components/counter/PhotoPanel.vue')['default']

@@ -52,3 +52,15 @@ describe("search queries", () => {
     expect(queryProblem("12")).toMatch(/无法识别/);
   });
 });
+
+import { byHour } from "../src/logic/stats";
+
+describe("charts", () => {
+  it("counts confirmations per office hour, revoked ones left out", () => {
+    const row = (at: string, state = "pending") => ({ confirmed_at: at, state }) as never;
+    const { hours, counts } = byHour([row("2026-11-22T09:10:00+08:00"), row("2026-11-22T09:50:00+08:00"), row("2026-11-22T14:00:00+08:00", "revoked"), row("2026-11-22T07:00:00+08:00")]);
+    expect(hours[0]).toBe("08");
+    expect(counts[1]).toBe(2);
+    expect(counts.reduce((a, b) => a + b)).toBe(2);
+  });
+});
