@@ -83,7 +83,7 @@ try {
       await driver.executeScript("return window.__TAURI_INTERNALS__.invoke('sim_swipe', { args: { index: arguments[0] } })", i);
       await waitStage("matched");
       await driver.findElement(By.id("capture")).click();
-      await waitStage("photo_taken");
+      await waitStage("photo_taken", 60000);
       await driver.findElement(By.id("confirm")).click();
       await driver.wait(until.elementLocated(By.id("receipt")), 15000).catch(async (e) => {
         throw new Error(`confirmation ${i + 1}: no receipt (${await driver.findElement(By.id("counter-page")).getText()})`, { cause: e });
