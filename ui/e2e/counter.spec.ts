@@ -258,3 +258,18 @@ test("the paper 学历认证报告: drop zone, preview, then sent to the core", 
   expect(sent.media_type).toBe("image/png");
   expect(Buffer.from(sent.content_base64, "base64").equals(png)).toBe(true);
 });
+
+test("the idle lock ends the session and clears the counter", async ({ page }) => {
+  // A fresh page with a 1.5 s idle lock (the app's is 10 minutes).
+  await page.addInitScript(() => ((window as any).__ZKDESK_IDLE_LOCK_MS__ = 1500));
+  await page.reload();
+  await login(page);
+  await swipe(page, "NAME_MISMATCH");
+  await expect(page.locator("#card-name")).toHaveText(views.NAME_MISMATCH.card.name);
+  await expect(page.locator("#login-notice")).toContainText("无操作自动锁定", { timeout: 10_000 });
+  expect(await page.evaluate(() => (window as any).__ipcCalls.includes("logout"))).toBe(true);
+  await page.evaluate(() => ((window as any).__holdCounterView = true));
+  await login(page);
+  await expect(page.locator("#counter-page")).toHaveAttribute("data-stage", "idle");
+  await expect(page.locator("#card-name")).toHaveText("—");
+});

@@ -107,3 +107,19 @@ describe("sync store", () => {
     expect(s.tick).toBe(2);
   });
 });
+
+describe("idle lock", () => {
+  it("lock ends the session, clears the counter and says why", async () => {
+    const s = useSessionStore();
+    const c = useCounterStore();
+    await s.login("S001", "pw");
+    c.show(matched());
+    await s.lock(10);
+    expect(s.session).toBeNull();
+    expect(c.view).toEqual(IDLE_VIEW);
+    expect(core.logout).toHaveBeenCalled();
+    expect(s.endedBecause).toMatch(/10 分钟无操作/);
+    await s.login("S001", "pw");
+    expect(s.endedBecause).toBe("");
+  });
+});

@@ -7,6 +7,8 @@ import { useCounterStore } from "./counter";
 export const useSessionStore = defineStore("session", () => {
   const session = ref<SessionInfo | null>(null);
   const checked = ref(false);
+  /** Why the last session ended, shown on the login screen (e.g. the idle lock). */
+  const endedBecause = ref("");
   const isSupervisor = computed(() => session.value?.role === "supervisor");
 
   async function restore(): Promise<SessionInfo | null> {
@@ -19,6 +21,7 @@ export const useSessionStore = defineStore("session", () => {
 
   async function login(staffId: string, password: string): Promise<SessionInfo> {
     useCounterStore().reset();
+    endedBecause.value = "";
     const s = await commands.login({ staff_id: staffId, password });
     session.value = s;
     checked.value = true;
@@ -32,5 +35,11 @@ export const useSessionStore = defineStore("session", () => {
     await commands.logout().catch(() => undefined);
   }
 
-  return { session, checked, isSupervisor, restore, login, logout };
+  /** The idle lock: like logout, with the reason kept for the login screen. */
+  async function lock(minutes: number): Promise<void> {
+    await logout();
+    endedBecause.value = `已因 ${minutes} 分钟无操作自动锁定，请重新登录`;
+  }
+
+  return { session, checked, endedBecause, isSupervisor, restore, login, logout, lock };
 });
