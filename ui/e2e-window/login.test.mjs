@@ -6,6 +6,7 @@ import { writeFileSync, mkdirSync } from "node:fs";
 import { Builder, By, Capabilities, until } from "selenium-webdriver";
 
 let driver;
+let confirmedName = "";
 const artifacts = process.env.ZKDESK_ARTIFACTS ?? "../artifacts";
 
 before(async () => {
@@ -82,6 +83,7 @@ test("the counter happy path with the simulated reader and camera", async () => 
   await swipe.click();
   await driver.wait(async () => (await driver.findElement(By.id("counter-page")).getAttribute("data-stage")) === "matched", 10000, "card matched");
   const name = await driver.findElement(By.id("card-name")).getText();
+  confirmedName = name;
   assert.equal(await driver.findElement(By.id("reg-name")).getText(), name);
   await shot("window-counter-matched");
   await assertFits(["#preview", "#counter-stage", "#confirm", "#capture", "#card-name", "#reg-id"]);
@@ -106,6 +108,18 @@ test("a refusal is shown in Chinese in the real window", async () => {
   assert.match(await refusal.getText(), /请到.*自考办现场确认/);
   await assertFits([".refusal[data-code='WRONG_COUNTY']", "#preview", "#confirm"]);
   await shot("window-refusal");
+});
+
+test("the candidate confirmed a moment ago: 可重打回执 opens that receipt", async () => {
+  await driver.findElement(By.id("cancel")).click();
+  await driver.findElement(By.css("#sim-cards button[data-sim='0']")).click();
+  const refusal = await driver.wait(until.elementLocated(By.css(".refusal[data-code='ALREADY_CONFIRMED']")), 10000);
+  await refusal.findElement(By.css("button[data-action=reprint]")).click();
+  const receipt = await driver.wait(until.elementLocated(By.id("receipt")), 10000);
+  assert.match(await receipt.getText(), new RegExp(confirmedName));
+  assert.match(await receipt.getText(), /准考证号\s*\d{12}/);
+  await shot("window-reprint");
+  await driver.findElement(By.id("close-document")).click();
 });
 
 test("logout clears the counter in the real app", async () => {
