@@ -29,7 +29,8 @@ fi
 # npm packages of the UI: reinstall only when the lock file changed.
 if [ ! -f ui/node_modules/.lock-stamp ] || ! cmp -s ui/package-lock.json ui/node_modules/.lock-stamp; then
   echo "setup: npm ci in ui/"
-  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+  # Playwright uses Debian's Chromium: never download a browser from npm.
+  (cd ui && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   cp ui/package-lock.json ui/node_modules/.lock-stamp
 fi
 

@@ -12,6 +12,8 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     },
     screenshot: "only-on-failure",
+    // The most common office screen.
+    viewport: { width: 1366, height: 768 },
   },
   webServer: {
     command: "npx vite preview --host 127.0.0.1 --port 4173 --strictPort",

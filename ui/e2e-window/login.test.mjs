@@ -6,6 +6,7 @@ import { writeFileSync, mkdirSync } from "node:fs";
 import { Builder, By, Capabilities, until } from "selenium-webdriver";
 
 let driver;
+let confirmedName = "";
 const artifacts = process.env.ZKDESK_ARTIFACTS ?? "../artifacts";
 
 before(async () => {
@@ -24,6 +25,23 @@ async function shot(name) {
   await driver.executeAsyncScript("const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));");
   mkdirSync(artifacts, { recursive: true });
   writeFileSync(`${artifacts}/${name}.png`, await driver.takeScreenshot(), "base64");
+}
+
+/** The window is 1366×768 and each element is wholly inside it, with nothing scrolled. */
+async function assertFits(selectors) {
+  const r = await driver.executeScript(`
+    const out = { w: innerWidth, h: innerHeight, scroll: document.scrollingElement.scrollHeight > innerHeight, outside: [] };
+    for (const s of arguments[0]) {
+      const el = document.querySelector(s);
+      const b = el && el.getBoundingClientRect();
+      if (!b || b.width === 0 || b.top < 0 || b.left < 0 || b.bottom > innerHeight || b.right > innerWidth) out.outside.push(s);
+    }
+    const content = document.getElementById("content");
+    if (content && content.scrollHeight > content.clientHeight + 1) out.scroll = true;
+    return out;`, selectors);
+  assert.deepEqual([r.w, r.h], [1366, 768], "the window is 1366×768");
+  assert.equal(r.scroll, false, "nothing scrolls");
+  assert.deepEqual(r.outside, [], "every element is inside the window");
 }
 
 test("the login screen renders in Chinese", async () => {
@@ -65,10 +83,14 @@ test("the counter happy path with the simulated reader and camera", async () => 
   await swipe.click();
   await driver.wait(async () => (await driver.findElement(By.id("counter-page")).getAttribute("data-stage")) === "matched", 10000, "card matched");
   const name = await driver.findElement(By.id("card-name")).getText();
+  confirmedName = name;
   assert.equal(await driver.findElement(By.id("reg-name")).getText(), name);
   await shot("window-counter-matched");
+  await assertFits(["#preview", "#counter-stage", "#confirm", "#capture", "#card-name", "#reg-id"]);
   await driver.findElement(By.id("capture")).click();
   await driver.wait(async () => (await driver.findElement(By.id("counter-page")).getAttribute("data-stage")) === "photo_taken", 20000, "photo taken");
+  await assertFits(["#preview", "#captured", "#photo-checks", "#confirm"]);
+  await shot("window-counter-photo");
   await driver.findElement(By.id("confirm")).click();
   const receipt = await driver.wait(until.elementLocated(By.id("receipt")), 10000);
   const text = await receipt.getText();
@@ -84,5 +106,31 @@ test("a refusal is shown in Chinese in the real window", async () => {
   await driver.findElement(By.css("#sim-cards button[data-sim='5']")).click();
   const refusal = await driver.wait(until.elementLocated(By.css(".refusal[data-code='WRONG_COUNTY']")), 10000);
   assert.match(await refusal.getText(), /请到.*自考办现场确认/);
+  await assertFits([".refusal[data-code='WRONG_COUNTY']", "#preview", "#confirm"]);
   await shot("window-refusal");
+});
+
+test("the candidate confirmed a moment ago: 可重打回执 opens that receipt", async () => {
+  await driver.findElement(By.id("cancel")).click();
+  await driver.findElement(By.css("#sim-cards button[data-sim='0']")).click();
+  const refusal = await driver.wait(until.elementLocated(By.css(".refusal[data-code='ALREADY_CONFIRMED']")), 10000);
+  await refusal.findElement(By.css("button[data-action=reprint]")).click();
+  const receipt = await driver.wait(until.elementLocated(By.id("receipt")), 10000);
+  assert.match(await receipt.getText(), new RegExp(confirmedName));
+  assert.match(await receipt.getText(), /准考证号\s*\d{12}/);
+  await shot("window-reprint");
+  await driver.findElement(By.id("close-document")).click();
+});
+
+test("logout clears the counter in the real app", async () => {
+  await driver.findElement(By.id("logout")).click();
+  await driver.wait(until.elementLocated(By.id("login-form")), 10000);
+  await driver.findElement(By.id("staff-id")).sendKeys("A001");
+  await driver.findElement(By.id("password")).sendKeys("window-test-pw");
+  await driver.findElement(By.id("login-button")).click();
+  const page = await driver.wait(until.elementLocated(By.id("counter-page")), 10000);
+  await driver.wait(async () => (await page.getAttribute("data-stage")) === "idle", 10000, "the counter is idle after logout");
+  assert.equal(await driver.findElement(By.id("card-name")).getText(), "—");
+  assert.equal((await driver.findElements(By.css(".refusal"))).length, 0);
+  await shot("window-after-logout");
 });

@@ -53,7 +53,7 @@ test("a good password reaches the main layout with navigation and status bar", a
   await expect(page.locator("#content")).toContainText("尚未实现");
   await expect(page.locator("#status-queue")).toHaveText("待上传 0");
   await page.click("#nav button[data-page=settings]");
-  await expect(page.locator("table.grid tbody tr")).toHaveCount(3);
+  await expect(page.locator("#staff-table tbody tr")).toHaveCount(3);
   await page.screenshot({ path: "../artifacts/playwright/main.png" });
 });
 

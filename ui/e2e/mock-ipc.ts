@@ -40,7 +40,8 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
         cameras: [],
         sim_cards: counter.swipes.map((name, index) => ({ index, name, id_number_masked: "420102********0000" })),
       }),
-      counter_view: async () => view,
+      // __holdCounterView: the answer never comes, so a test sees what the UI shows on its own.
+      counter_view: async () => ((window as any).__holdCounterView ? new Promise(() => undefined) : view),
       sim_swipe: async ({ args }) => {
         emit("counter", to(counter.swipes[args.index]));
         return null;
@@ -49,6 +50,35 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
       counter_confirm: async () => (view.can_confirm ? to("confirmed") : fail("REFUSED", "不能确认")),
       counter_cancel: async () => to("idle"),
       counter_override: async ({ args }) => (args.password === counter.supervisorPassword ? to("matched") : fail("BAD_CREDENTIALS", "工号或密码错误")),
+      counter_manual: async ({ args }) => (args.password === counter.supervisorPassword ? to("matched") : fail("BAD_CREDENTIALS", "工号或密码错误")),
+      counter_attach: async ({ args }) => {
+        (window as any).__attached = args;
+        return to("matched");
+      },
+      counter_search: async ({ args }) => {
+        (window as any).__searched = args.query;
+        const m = counter.views.matched;
+        return m ? [{ registration_id: m.registration.registration_id, name: m.registration.name, id_number_masked: m.card.id_number_masked, major_name: m.registration.major.name, county_code: m.registration.county_code }] : [];
+      },
+      password_reset: async () =>
+        view.registration
+          ? { request_id: "PR-0001", name: view.registration.name, id_number_masked: view.card?.id_number_masked ?? "", registration_id: view.registration.registration_id, requested_at: "2026-11-22T10:05:00+08:00", staff: "李受理（S001）", office_name: "武汉市江岸区自学考试办公室" }
+          : fail("INVALID_INPUT", "请先刷身份证"),
+      confirmations_today: async () => (window as any).__today ?? [],
+      receipt: async ({ args }) => ({ ...counter.views.confirmed?.receipt, confirmation_id: args.id }),
+      // Planned commands (ui/src/ipc/planned.ts): answered here as the lead's core will answer them.
+      receipt_by_registration: async ({ args }) => ({ ...counter.views.confirmed?.receipt, registration_id: args.registration_id }),
+      staff_enable: async ({ args }) => {
+        const s = staff.find((x) => x.staff_id === args.staff_id);
+        if (s) s.disabled = false;
+        return null;
+      },
+      staff_disable: async ({ args }) => {
+        const s = staff.find((x) => x.staff_id === args.staff_id);
+        if (s) s.disabled = true;
+        return null;
+      },
+      set_devices: async () => null,
       "plugin:event|unlisten": async () => null,
       sync_now: async () => null,
       sync_page: async () => ({
@@ -67,6 +97,8 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
       },
       logout: async () => {
         session = null;
+        // As the core does: logging out ends the counter session.
+        view = counter.views.idle ?? idle;
         return null;
       },
       status_bar: async () => ({
@@ -84,6 +116,7 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
     (window as any).__TAURI_INTERNALS__ = {
       invoke: (cmd: string, args: unknown) => {
         calls.push(cmd);
+        (window as any).__ipcArgs = [...((window as any).__ipcArgs ?? []), { cmd, args }];
         const h = handlers[cmd];
         return h ? h(args ?? {}) : fail("INVALID_INPUT", `mock: unknown command ${cmd}`);
       },

@@ -13,7 +13,9 @@ test("the 同步 page shows the queue, the last error in Chinese and parked item
   await expect(page.locator("#sync-error")).toContainText("无法连接省平台");
   await expect(page.locator("#sync-page")).toContainText("超过 5 分钟");
   await expect(page.locator("#sync-parked-table tbody tr")).toHaveCount(1);
-  await expect(page.locator("#sync-parked-table")).toContainText("ALREADY_CONFIRMED");
+  // The province's code in Chinese, the code itself kept for support.
+  await expect(page.locator("#sync-parked-table")).toContainText("已完成现场确认（ALREADY_CONFIRMED）");
+  await expect(page.locator("#sync-parked-table")).toContainText("现场确认");
   await page.click("#sync-now");
   expect(await page.evaluate(() => (window as any).__ipcCalls.includes("sync_now"))).toBe(true);
   await page.screenshot({ path: "../artifacts/playwright/sync.png" });

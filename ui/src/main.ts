@@ -1,25 +1,8 @@
-// Entry: show the login screen, then the main layout for the logged-in staff member.
+// Entry: Vue 3 + Element Plus (zh-cn, components imported on demand), vue-router, pinia.
+import { createApp } from "vue";
+import { createPinia } from "pinia";
+import App from "./App.vue";
+import { router } from "./router";
 import "./style.css";
-import { commands, type SessionInfo } from "./bindings";
-import { renderLogin } from "./views/login";
-import { renderLayout } from "./views/layout";
 
-const root = document.getElementById("app")!;
-
-function showLogin() {
-  root.replaceChildren(renderLogin(showMain));
-}
-
-function showMain(session: SessionInfo) {
-  root.replaceChildren(
-    renderLayout(session, async () => {
-      await commands.logout().catch(() => undefined);
-      showLogin();
-    }),
-  );
-}
-
-commands
-  .current_session()
-  .then((s) => (s ? showMain(s) : showLogin()))
-  .catch(showLogin);
+createApp(App).use(createPinia()).use(router).mount("#app");

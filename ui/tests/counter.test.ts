@@ -29,6 +29,7 @@ describe("keyboard", () => {
 describe("refusals", () => {
   const r = (over: Partial<Refusal>): Refusal => ({ code: "X", message: "m", override_flag: null, needs_supervisor: false, ...over });
   it("offers the right way out", () => {
+    expect(refusalAction(r({ code: "ALREADY_CONFIRMED" })).kind).toBe("reprint");
     expect(refusalAction(r({ code: "NOT_FOUND" })).kind).toBe("none");
     expect(refusalAction(r({ override_flag: "name_mismatch", needs_supervisor: true })).label).toBe("主管授权");
     expect(refusalAction(r({ override_flag: "paper_prior_education" })).kind).toBe("attach");

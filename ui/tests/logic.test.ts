@@ -35,3 +35,32 @@ describe("error messages", () => {
     expect(staffMessage("boom")).toMatch(/操作失败/);
   });
 });
+
+import { queryKind, queryProblem } from "../src/logic/search";
+
+describe("search queries", () => {
+  it("tells a name prefix, an id-number tail and a 报名号 apart", () => {
+    expect(queryKind("王")).toBe("name");
+    expect(queryKind("王\u{2A6A5}")).toBe("name");
+    expect(queryKind("\u{2A6A5}")).toBe("name");
+    expect(queryKind("0037")).toBe("id_tail");
+    expect(queryKind("07003X")).toBe("id_tail");
+    expect(queryKind("123")).toBeNull();
+    expect(queryKind("R2027010200001")).toBe("registration_id");
+    expect(queryKind("2027010200001")).toBe("registration_id");
+    expect(queryProblem(" ")).toMatch(/请输入/);
+    expect(queryProblem("12")).toMatch(/无法识别/);
+  });
+});
+
+import { byHour } from "../src/logic/stats";
+
+describe("charts", () => {
+  it("counts confirmations per office hour, revoked ones left out", () => {
+    const row = (at: string, state = "pending") => ({ confirmed_at: at, state }) as never;
+    const { hours, counts } = byHour([row("2026-11-22T09:10:00+08:00"), row("2026-11-22T09:50:00+08:00"), row("2026-11-22T14:00:00+08:00", "revoked"), row("2026-11-22T07:00:00+08:00")]);
+    expect(hours[0]).toBe("08");
+    expect(counts[1]).toBe(2);
+    expect(counts.reduce((a, b) => a + b)).toBe(2);
+  });
+});

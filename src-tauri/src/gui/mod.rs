@@ -50,14 +50,21 @@ pub fn run(context: tauri::Context<tauri::Wry>, options: Options) {
             devices::start_camera(app.handle());
             Ok(())
         })
-        .register_uri_scheme_protocol(PREVIEW_SCHEME, |ctx, _req| {
-            let frame = ctx.app_handle().state::<AppState>().preview_jpeg();
-            let builder = tauri::http::Response::builder().header("cache-control", "no-store").header("access-control-allow-origin", "*");
-            match frame {
-                Some(jpeg) => builder.header("content-type", "image/jpeg").body(jpeg.as_ref().clone()),
-                None => builder.status(204).body(Vec::new()),
-            }
-            .expect("static response parts are valid")
+        // Asynchronous: the JPEG is made off the GTK main thread, so a frame being encoded never
+        // holds up the window. Served as a plain image body to <img>: no CORS header is sent (the
+        // page displays the frame and never reads its pixels).
+        .register_asynchronous_uri_scheme_protocol(PREVIEW_SCHEME, |ctx, _req, responder| {
+            let app = ctx.app_handle().clone();
+            tauri::async_runtime::spawn_blocking(move || {
+                let frame = app.state::<AppState>().preview_jpeg();
+                let builder = tauri::http::Response::builder().header("cache-control", "no-store");
+                let response = match frame {
+                    Some(jpeg) => builder.header("content-type", "image/jpeg").body(jpeg.as_ref().clone()),
+                    None => builder.status(204).body(Vec::new()),
+                }
+                .expect("static response parts are valid");
+                responder.respond(response);
+            });
         })
         .invoke_handler(tauri::generate_handler![
             commands::login,

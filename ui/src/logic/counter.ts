@@ -1,6 +1,7 @@
 // Counter screen logic, kept pure for Vitest: what each key does, what a refusal offers,
 // and the guide overlay's geometry.
 import type { CounterView, Refusal } from "../bindings";
+import { STAGE_LABEL } from "./labels";
 
 export type Action = "capture" | "confirm" | "cancel" | null;
 
@@ -14,26 +15,21 @@ export function keyAction(key: string, v: CounterView | null, typing: boolean): 
 }
 
 export interface RefusalAction {
-  kind: "supervisor" | "attach" | "none";
+  kind: "supervisor" | "attach" | "reprint" | "none";
   label: string;
 }
 
 export function refusalAction(r: Refusal): RefusalAction {
-  if (r.override_flag === "paper_prior_education") return { kind: "attach", label: "扫描上传纸质学历认证报告" };
+  if (r.override_flag === "paper_prior_education") return { kind: "attach", label: "上传纸质学历认证报告" };
   if (r.needs_supervisor && r.override_flag) return { kind: "supervisor", label: "主管授权" };
+  if (r.code === "ALREADY_CONFIRMED") return { kind: "reprint", label: "重打回执" };
   return { kind: "none", label: "" };
 }
 
-export const STAGES: Record<string, string> = {
-  idle: "请考生将身份证放在读卡器上",
-  refused: "不能确认",
-  matched: "信息已核对，请拍照（空格键）",
-  photo_taken: "请核对照片，按回车确认",
-  confirmed: "确认完成，请打印回执",
-};
+export const STAGES = STAGE_LABEL;
 
 export function stageLabel(stage: string): string {
-  return STAGES[stage] ?? stage;
+  return (STAGE_LABEL as Record<string, string>)[stage] ?? stage;
 }
 
 /** The head-and-shoulders guide on a w×h preview: an oval for the head, the band where eyes belong. */
@@ -48,13 +44,17 @@ export function guide(w: number, h: number) {
   };
 }
 
-export const PRIOR_STATUS: Record<string, string> = {
-  verified: "已认证",
-  approved: "已审核通过",
-  pending: "待认证",
-  report_uploaded: "已上传认证报告，待审核",
-  rejected: "认证未通过",
-  not_required: "不需要",
-};
+/** True when a new view is a different candidate than the one before (a new card or entry). */
+export function isNewCandidate(prev: CounterView | null, next: CounterView): boolean {
+  const a = prev?.card?.id_number ?? prev?.registration?.registration_id ?? null;
+  const b = next.card?.id_number ?? next.registration?.registration_id ?? null;
+  return b !== null && a !== b;
+}
 
-export const GENDER: Record<string, string> = { "1": "男", "2": "女", "9": "未说明", "0": "未知" };
+/** Whether the view deserves a cue: a new candidate or a new refusal. */
+export function cueFor(prev: CounterView | null, next: CounterView): "ok" | "bad" | null {
+  const newCard = isNewCandidate(prev, next);
+  const moreRefusals = next.refusals.length > 0 && next.refusals.length !== (prev?.refusals.length ?? 0);
+  if (!newCard && !moreRefusals) return null;
+  return next.refusals.length === 0 ? "ok" : "bad";
+}

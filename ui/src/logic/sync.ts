@@ -1,5 +1,6 @@
 // Sync state for the 同步 page and the status bar, fed by "sync-status" events.
 import type { SyncEvent, SyncReport } from "../bindings";
+import { SYNC_PHASE_LABEL } from "./labels";
 
 export interface SyncView {
   running: boolean;
@@ -25,16 +26,8 @@ export function applySyncEvent(v: SyncView, e: SyncEvent): SyncView {
   }
 }
 
-const PHASES: Record<string, string> = {
-  reference: "下载基础数据",
-  registrations: "下载报名数据",
-  review_tasks: "下载审核任务",
-  number_blocks: "申请准考证号段",
-  outbox: "上传确认数据",
-};
-
 export function phaseLabel(phase: string | null): string {
-  return phase ? (PHASES[phase] ?? phase) : "";
+  return phase ? ((SYNC_PHASE_LABEL as Record<string, string>)[phase] ?? phase) : "";
 }
 
 /** One line for staff about the last finished cycle. */

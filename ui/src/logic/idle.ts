@@ -1,0 +1,21 @@
+// The idle lock: after IDLE_LOCK_MS without a key or a click the session ends (the core's logout;
+// sync goes on in the core) and the counter is cleared, so nobody walks up to a candidate left on
+// screen. The time will come from a station setting once the core exposes one (see ipc/planned.ts).
+export const IDLE_LOCK_MS = 10 * 60 * 1000;
+
+const EVENTS = ["keydown", "mousedown", "wheel", "touchstart"] as const;
+
+/** Calls onIdle after `ms` without input; returns a function that stops watching. */
+export function watchIdle(onIdle: () => void, ms = IDLE_LOCK_MS): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(onIdle, ms);
+  };
+  for (const e of EVENTS) window.addEventListener(e, arm, { capture: true, passive: true });
+  arm();
+  return () => {
+    clearTimeout(timer);
+    for (const e of EVENTS) window.removeEventListener(e, arm, { capture: true });
+  };
+}

@@ -1,0 +1,116 @@
+// The one dictionary: every flag, state, status and code the core sends is shown to staff in
+// Chinese from here. Typed as Record<Union, string> over the generated bindings, so a new value
+// on the Rust side fails the type check (and tests/labels.test.ts, which reads bindings.ts).
+import type { CheckResult, ConfirmationStateName, FlagName, LocalStatusName, Role, StageName, SyncPhase, Health } from "../bindings";
+
+export const FLAG_LABEL: Record<FlagName, string> = {
+  manual_entry: "手工录入",
+  name_mismatch: "姓名不一致（主管核实）",
+  card_expired: "证件过期（主管授权）",
+  paper_prior_education: "纸质学历认证报告",
+  supervisor_override: "主管授权放行",
+};
+
+export const CONFIRMATION_STATE_LABEL: Record<ConfirmationStateName, string> = {
+  pending: "待上传",
+  accepted: "已上传",
+  rejected: "被退回",
+  revoked: "已撤销",
+};
+
+export const LOCAL_STATUS_LABEL: Record<LocalStatusName, string> = {
+  none: "本站未确认",
+  pending: "已确认，待上传",
+  accepted: "已确认，已上传",
+  rejected: "已确认，被省平台退回",
+  revoked: "已撤销",
+};
+
+export const CHECK_RESULT_LABEL: Record<CheckResult, string> = { pass: "合格", warn: "注意", fail: "不合格" };
+
+export const ROLE_LABEL: Record<Role, string> = { counter: "受理员", supervisor: "主管" };
+
+export const HEALTH_LABEL: Record<Health, string> = { ok: "正常", warn: "注意", down: "故障", off: "未启动" };
+
+export const SYNC_PHASE_LABEL: Record<SyncPhase, string> = {
+  reference: "下载基础数据",
+  registrations: "下载报名数据",
+  review_tasks: "下载审核任务",
+  number_blocks: "申请准考证号段",
+  outbox: "上传确认数据",
+};
+
+export const STAGE_LABEL: Record<StageName, string> = {
+  idle: "请考生将身份证放在读卡器上",
+  refused: "不能确认",
+  matched: "信息已核对，请拍照（空格键）",
+  photo_taken: "请核对照片，按回车确认",
+  confirmed: "确认完成，请打印回执",
+};
+
+/** Refusal codes (the core's message is shown as the detail; this is the short title). */
+export const REFUSAL_LABEL: Record<string, string> = {
+  ID_NUMBER_INVALID: "身份证号码无效",
+  CARD_EXPIRED: "身份证已过期",
+  NOT_FOUND: "未找到报名信息",
+  ALREADY_CONFIRMED: "已完成现场确认",
+  NOT_ELIGIBLE: "报名状态不能确认",
+  WRONG_COUNTY: "不属于本考区",
+  PRIOR_EDUCATION_PENDING: "前置学历未认证",
+  NAME_MISMATCH: "姓名不一致",
+  BLACKLISTED: "禁止名单",
+  PHOTO_REJECTED: "照片不合格",
+  NOT_AUTHORIZED: "权限不足",
+};
+
+/** The registration's status on the province's side (unknown values are shown as received). */
+export const REGISTRATION_STATUS_LABEL: Record<string, string> = {
+  pre_registered: "已网上报名",
+  confirmed: "已现场确认",
+  cancelled: "已取消",
+  moved: "已转出",
+};
+
+export const KIND_LABEL: Record<string, string> = { new: "新生", enrolled: "在籍" };
+
+export const PRIOR_STATUS_LABEL: Record<string, string> = {
+  verified: "已认证",
+  approved: "已审核通过",
+  pending: "待认证",
+  report_uploaded: "已上传认证报告，待审核",
+  rejected: "认证未通过",
+  not_required: "不需要",
+};
+
+/** Kinds of outbox items the province can send back. */
+export const OUTBOX_KIND_LABEL: Record<string, string> = {
+  confirmation: "现场确认",
+  revocation: "撤销确认",
+  decision: "审核决定",
+  password_reset: "密码重置",
+};
+
+export const GENDER_LABEL: Record<string, string> = { "1": "男", "2": "女", "9": "未说明", "0": "未知" };
+
+/** Names of the photo checks. */
+export const CHECK_NAME_LABEL: Record<string, string> = {
+  face_count: "人脸",
+  face_size: "头部大小",
+  position: "位置",
+  background: "背景颜色",
+  background_evenness: "背景均匀",
+  exposure: "曝光",
+  sharpness: "清晰度",
+  size: "尺寸",
+  dpi: "分辨率",
+  bytes: "文件大小",
+};
+
+/** Any value through a dictionary; an unknown one is marked, never shown as a bare English code. */
+export function label(dict: Record<string, string>, value: string | null | undefined): string {
+  if (value === null || value === undefined || value === "") return "—";
+  return dict[value] ?? `未知（${value}）`;
+}
+
+export const flagLabel = (f: FlagName | string) => label(FLAG_LABEL, f);
+export const flagsText = (fs: readonly (FlagName | string)[]) => (fs.length ? fs.map(flagLabel).join("，") : "无");
