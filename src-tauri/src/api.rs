@@ -1083,3 +1083,8 @@ pub struct PrintOutcome {
     /// What happened, in Chinese (the reason when printing failed).
     pub message: String,
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RegistrationIdArgs {
+    pub registration_id: String,
+}

@@ -197,13 +197,18 @@ test("已确认: 重打回执 opens the receipt of the confirmation", async ({ p
   await expect(page.locator("#counter-page")).toHaveAttribute("data-stage", "refused");
 });
 
-test("a receipt confirmed today is reprinted through the day's list", async ({ page }) => {
-  await page.evaluate((reg) => ((window as any).__today = [{ confirmation_id: "C-TODAY", registration_id: reg, name: "王五", id_number_masked: "", admission_number: null, confirmed_at: "2026-11-22T09:00:00+08:00", staff_id: "S001", flags: [], state: "pending", reject_reason: null }]), views.ALREADY_CONFIRMED.registration.registration_id);
+test("可重打回执 asks the core for the registration's live confirmation, and 打印回执 prints it", async ({ page }) => {
   await swipe(page, "ALREADY_CONFIRMED");
   await page.click("button[data-action=reprint]");
   await expect(page.locator("#receipt")).toBeVisible();
-  const cmds = await page.evaluate(() => (window as any).__ipcArgs.filter((a: any) => a.cmd === "receipt").map((a: any) => a.args.args.id));
-  expect(cmds).toEqual(["C-TODAY"]);
+  const asked = await page.evaluate(() =>
+    (window as any).__ipcArgs.filter((a: any) => a.cmd === "receipt_by_registration").map((a: any) => a.args.args.registration_id),
+  );
+  expect(asked).toEqual([views.ALREADY_CONFIRMED.registration.registration_id]);
+  await page.click("#print");
+  // A failed print says why, in Chinese, and where the PDF was kept.
+  await expect(page.locator("#print-result")).toContainText("尚未选择打印机");
+  await expect(page.locator("#print-result")).toContainText("文件已保存");
 });
 
 test("密码重置 asks first; cancelling sends nothing, confirming prints the slip", async ({ page }) => {

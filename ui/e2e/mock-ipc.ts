@@ -66,8 +66,8 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
           : fail("INVALID_INPUT", "请先刷身份证"),
       confirmations_today: async () => (window as any).__today ?? [],
       receipt: async ({ args }) => ({ ...counter.views.confirmed?.receipt, confirmation_id: args.id }),
-      // Planned commands (ui/src/ipc/planned.ts): answered here as the lead's core will answer them.
       receipt_by_registration: async ({ args }) => ({ ...counter.views.confirmed?.receipt, registration_id: args.registration_id }),
+      print_receipt: async ({ args }) => ({ path: `/home/staff/Documents/zkdesk/2026-11-22/回执-${args.id}.pdf`, printed: false, message: "尚未选择打印机，请在设置中选择回执打印机；文件已保存" }),
       staff_enable: async ({ args }) => {
         const s = staff.find((x) => x.staff_id === args.staff_id);
         if (s) s.disabled = false;

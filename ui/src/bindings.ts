@@ -475,6 +475,18 @@ export type RangeReport = { from: string, to: string, days: Array<DayStats>, tot
 
 export type RangeArgs = { from: string, to: string, };
 
+export type RegistrationIdArgs = { registration_id: string, };
+
+export type PrintOutcome = { 
+/**
+ * Where the PDF was saved.
+ */
+path: string, printed: boolean, 
+/**
+ * What happened, in Chinese (the reason when printing failed).
+ */
+message: string, };
+
 /** Every IPC command; a rejected promise carries a DeskError. */
 export const commands = {
   login: (args: LoginArgs): Promise<SessionInfo> => invoke("login", { args }),
@@ -518,6 +530,10 @@ export const commands = {
   task_show: (args: IdArgs): Promise<TaskDetail> => invoke("task_show", { args }),
   task_decide: (args: TaskDecideArgs): Promise<TaskDecided> => invoke("task_decide", { args }),
   report_range: (args: RangeArgs): Promise<RangeReport> => invoke("report_range", { args }),
+  receipt_by_registration: (args: RegistrationIdArgs): Promise<Receipt> => invoke("receipt_by_registration", { args }),
+  print_receipt: (args: IdArgs): Promise<PrintOutcome> => invoke("print_receipt", { args }),
+  printers: (): Promise<Array<string>> => invoke("printers"),
+  print_reset_slip: (args: ResetSlip): Promise<PrintOutcome> => invoke("print_reset_slip", { args }),
 };
 
 /** Tauri event names. */

@@ -30,19 +30,37 @@ impl Desk {
             .collect()
     }
 
-    /// Search by the last 6 characters of the id number, or by name (for a card that will not read).
+    /// Search for a card that will not read: by 报名号, by the last 4–6 characters of the id
+    /// number, or by a name prefix (one character is enough; rare characters included).
     pub fn search(&self, session: &Session, query: &str, now: &Now) -> Result<Vec<Registration>, DeskError> {
         self.authorize(session, Role::Counter, "search")?;
         let q = query.trim();
-        if q.chars().count() < 2 {
-            return Err(DeskError::invalid("请输入身份证号后 6 位或考生姓名", "search query too short"));
+        if q.is_empty() || q.chars().count() > 30 {
+            return Err(DeskError::invalid("请输入报名号、身份证号后 4–6 位或考生姓名", "search query empty or too long"));
         }
         let c = self.store.conn();
-        let by_tail = q.len() == 6 && q.chars().all(|ch| ch.is_ascii_digit() || ch == 'X' || ch == 'x');
-        let rows = if by_tail { registrations::by_id_tail(c, q, SEARCH_LIMIT)? } else { registrations::by_name(c, q, SEARCH_LIMIT)? };
-        let detail = json!({"by": if by_tail { "id_tail" } else { "name" }, "hits": rows.len()});
+        let digits = |s: &str| s.chars().enumerate().all(|(i, ch)| ch.is_ascii_digit() || (i + 1 == s.len() && matches!(ch, 'X' | 'x')));
+        let (by, rows) = if q.starts_with(['R', 'r']) && q.len() > 6 && q[1..].chars().all(|ch| ch.is_ascii_digit()) {
+            ("registration_id", registrations::get(c, &q.to_ascii_uppercase())?.into_iter().collect())
+        } else if (4..=6).contains(&q.len()) && digits(q) {
+            ("id_suffix", registrations::by_id_suffix(c, q, SEARCH_LIMIT)?)
+        } else if q.chars().all(|ch| ch.is_ascii_digit()) {
+            return Err(DeskError::invalid("按身份证号查找请输入最后 4 到 6 位", format!("{} digits", q.len())));
+        } else {
+            ("name_prefix", registrations::by_name_prefix(c, q, SEARCH_LIMIT)?)
+        };
+        let detail = json!({"by": by, "hits": rows.len()});
         self.store.write(|tx| audit::record(tx, &rfc3339(now), &session.staff_id, "search", &detail))?;
         Ok(rows)
+    }
+
+    /// The receipt of a registration's live confirmation here, whichever day it was made (可重打回执).
+    pub fn receipt_for_registration(&self, session: &Session, registration_id: &str) -> Result<crate::api::Receipt, DeskError> {
+        self.authorize(session, Role::Counter, "receipt by registration")?;
+        let id = confirmations::live_for_registration(self.store.conn(), registration_id)?.ok_or_else(|| {
+            DeskError::new(ErrorCode::NotFound, "本站没有该考生的有效确认记录", format!("no live confirmation of {registration_id}"))
+        })?;
+        self.receipt(&id)
     }
 
     /// Confirmations made on `day` (YYYY-MM-DD, the station's local date).

@@ -65,6 +65,10 @@ fn commands(cfg: &Config) -> Vec<Command> {
         cmd_args::<IdArgs, TaskDetail>("task_show", cfg),
         cmd_args::<TaskDecideArgs, TaskDecided>("task_decide", cfg),
         cmd_args::<RangeArgs, RangeReport>("report_range", cfg),
+        cmd_args::<RegistrationIdArgs, Receipt>("receipt_by_registration", cfg),
+        cmd_args::<IdArgs, PrintOutcome>("print_receipt", cfg),
+        cmd::<Vec<String>>("printers", cfg),
+        cmd_args::<ResetSlip, PrintOutcome>("print_reset_slip", cfg),
     ]
 }
 
@@ -153,6 +157,8 @@ fn declarations(cfg: &Config) -> Vec<String> {
         DayStats::decl(cfg),
         RangeReport::decl(cfg),
         RangeArgs::decl(cfg),
+        RegistrationIdArgs::decl(cfg),
+        PrintOutcome::decl(cfg),
     ]
 }
 

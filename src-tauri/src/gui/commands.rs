@@ -227,3 +227,23 @@ pub fn task_decide(state: State<'_, AppState>, args: TaskDecideArgs) -> Result<T
 pub fn report_range(state: State<'_, AppState>, args: RangeArgs) -> Result<RangeReport, ErrorInfo> {
     state.report_range(args, &now()).map_err(fail)
 }
+
+#[tauri::command]
+pub fn receipt_by_registration(state: State<'_, AppState>, args: RegistrationIdArgs) -> Result<Receipt, ErrorInfo> {
+    state.receipt_by_registration(args).map_err(fail)
+}
+
+#[tauri::command]
+pub fn print_receipt(state: State<'_, AppState>, args: IdArgs) -> Result<PrintOutcome, ErrorInfo> {
+    state.print_receipt(args, &now()).map_err(fail)
+}
+
+#[tauri::command]
+pub fn printers(state: State<'_, AppState>) -> Result<Vec<String>, ErrorInfo> {
+    state.printers().map_err(fail)
+}
+
+#[tauri::command]
+pub fn print_reset_slip(state: State<'_, AppState>, args: ResetSlip) -> Result<PrintOutcome, ErrorInfo> {
+    state.print_reset_slip(args, &now()).map_err(fail)
+}

@@ -108,6 +108,10 @@ pub fn run(context: tauri::Context<tauri::Wry>, options: Options) {
             commands::task_show,
             commands::task_decide,
             commands::report_range,
+            commands::receipt_by_registration,
+            commands::print_receipt,
+            commands::printers,
+            commands::print_reset_slip,
         ])
         .run(context);
     if let Err(e) = result {

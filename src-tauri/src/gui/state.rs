@@ -436,3 +436,30 @@ impl AppState {
         self.desk().report_range(&s, &a.from, &a.to, now)
     }
 }
+
+impl AppState {
+    pub fn receipt_by_registration(&self, a: RegistrationIdArgs) -> Result<Receipt, DeskError> {
+        let s = self.session()?;
+        self.desk().receipt_for_registration(&s, &a.registration_id)
+    }
+
+    /// Saves the receipt as a PDF in today's folder and prints it on the chosen printer.
+    pub fn print_receipt(&self, a: IdArgs, now: &Now) -> Result<PrintOutcome, DeskError> {
+        let s = self.session()?;
+        self.desk().print_receipt(&s, &a.id, now)
+    }
+
+    /// Saves and prints the slip of an in-person password reset.
+    pub fn print_reset_slip(&self, a: ResetSlip, now: &Now) -> Result<PrintOutcome, DeskError> {
+        let s = self.session()?;
+        let d = self.desk();
+        let pdf = d.reset_slip_pdf(&s, &a)?;
+        d.save_and_print(&s, &format!("密码重置-{}.pdf", a.request_id), &pdf, &format!("reset slip {}", a.request_id), now)
+    }
+
+    /// The printers CUPS knows, for 设置.
+    pub fn printers(&self) -> Result<Vec<String>, DeskError> {
+        self.session()?;
+        Ok(crate::printing::printers())
+    }
+}

@@ -257,3 +257,14 @@ pub fn live_photo_for_registration(conn: &Connection, registration_id: &str) -> 
     )
     .optional()
 }
+
+/// The newest live (pending or accepted) confirmation of a registration here, if any.
+pub fn live_for_registration(conn: &Connection, registration_id: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT confirmation_id FROM confirmation WHERE registration_id = ?1 AND state IN ('pending', 'accepted')
+         ORDER BY confirmed_at DESC LIMIT 1",
+        [registration_id],
+        |r| r.get(0),
+    )
+    .optional()
+}

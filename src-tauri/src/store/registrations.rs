@@ -45,19 +45,21 @@ pub fn by_id_number(conn: &Connection, id_number: &str) -> rusqlite::Result<Vec<
     bodies(&mut stmt, [id_number])
 }
 
-/// By the last six characters of the id number (upper-case X).
-pub fn by_id_tail(conn: &Connection, tail: &str, limit: i64) -> rusqlite::Result<Vec<Registration>> {
+/// By the last 4 to 6 characters of the id number (upper-case X).
+pub fn by_id_suffix(conn: &Connection, suffix: &str, limit: i64) -> rusqlite::Result<Vec<Registration>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT registration_id, body FROM registration WHERE substr(id_number, 13) = upper(?1) ORDER BY registration_id LIMIT ?2",
+        "SELECT registration_id, body FROM registration WHERE substr(id_number, -length(?1)) = upper(?1) ORDER BY registration_id LIMIT ?2",
     )?;
-    bodies(&mut stmt, params![tail, limit])
+    bodies(&mut stmt, params![suffix, limit])
 }
 
-/// By the exact name.
-pub fn by_name(conn: &Connection, name: &str, limit: i64) -> rusqlite::Result<Vec<Registration>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT registration_id, body FROM registration WHERE name = ?1 ORDER BY registration_id LIMIT ?2")?;
-    bodies(&mut stmt, params![name, limit])
+/// By a name prefix. Compared as text, not with LIKE, so rare and private-use characters (and
+/// `%`/`_` typed by staff) match exactly; the `name` index serves the range.
+pub fn by_name_prefix(conn: &Connection, prefix: &str, limit: i64) -> rusqlite::Result<Vec<Registration>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT registration_id, body FROM registration WHERE name >= ?1 AND substr(name, 1, length(?1)) = ?1 ORDER BY name, registration_id LIMIT ?2",
+    )?;
+    bodies(&mut stmt, params![prefix, limit])
 }
 
 /// The demo's sample candidates: which kind of case to pick in `county`.
