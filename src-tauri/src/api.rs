@@ -1088,3 +1088,17 @@ pub struct PrintOutcome {
 pub struct RegistrationIdArgs {
     pub registration_id: String,
 }
+
+/// An export of the 报表 page, saved in today's documents folder.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ExportArgs {
+    pub from: String,
+    pub to: String,
+    /// xlsx | csv | pdf (a one-day pdf is the 日结单)
+    pub format: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SavedFile {
+    pub path: String,
+}

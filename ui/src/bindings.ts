@@ -487,6 +487,14 @@ path: string, printed: boolean,
  */
 message: string, };
 
+export type ExportArgs = { from: string, to: string, 
+/**
+ * xlsx | csv | pdf (a one-day pdf is the 日结单)
+ */
+format: string, };
+
+export type SavedFile = { path: string, };
+
 /** Every IPC command; a rejected promise carries a DeskError. */
 export const commands = {
   login: (args: LoginArgs): Promise<SessionInfo> => invoke("login", { args }),
@@ -534,6 +542,7 @@ export const commands = {
   print_receipt: (args: IdArgs): Promise<PrintOutcome> => invoke("print_receipt", { args }),
   printers: (): Promise<Array<string>> => invoke("printers"),
   print_reset_slip: (args: ResetSlip): Promise<PrintOutcome> => invoke("print_reset_slip", { args }),
+  export_report: (args: ExportArgs): Promise<SavedFile> => invoke("export_report", { args }),
 };
 
 /** Tauri event names. */

@@ -97,6 +97,26 @@ impl Desk {
         Ok(outcome)
     }
 
+    /// Saves a report of `from`..`to` as XLSX, CSV or PDF in today's folder; returns the path.
+    pub fn export_report(&self, session: &Session, from: &str, to: &str, format: &str, now: &Now) -> Result<PathBuf, DeskError> {
+        let r = self.report_range(session, from, to, now)?;
+        let one_day = r.from == r.to;
+        let (bytes, ext) = match format {
+            "xlsx" => (report::report_xlsx(&r).map_err(|e| DeskError::storage(format!("xlsx: {e}")))?, "xlsx"),
+            "csv" if one_day => (report::day_list_csv(&r), "csv"),
+            "csv" => (report::range_csv(&r), "csv"),
+            "pdf" if one_day => (self.day_sheet_pdf(session, from, now)?, "pdf"),
+            "pdf" => (self.range_pdf(session, from, to, now)?, "pdf"),
+            other => return Err(DeskError::invalid("导出格式须为 XLSX、CSV 或 PDF", format!("format {other:?}"))),
+        };
+        let name = if one_day { format!("现场确认-{}.{ext}", r.from) } else { format!("现场确认统计-{}至{}.{ext}", r.from, r.to) };
+        let path = self.documents_folder(now)?.join(name);
+        write_pdf(&path, &bytes)?;
+        let detail = json!({"document": "report", "file": path.display().to_string(), "from": r.from, "to": r.to});
+        self.store.write(|tx| audit::record(tx, &rfc3339(now), &session.staff_id, "report_exported", &detail))?;
+        Ok(path)
+    }
+
     /// Prints (or reprints) a confirmation's receipt.
     pub fn print_receipt(&self, session: &Session, confirmation_id: &str, now: &Now) -> Result<PrintOutcome, DeskError> {
         let pdf = self.receipt_pdf(session, confirmation_id)?;
@@ -105,9 +125,9 @@ impl Desk {
     }
 }
 
-/// Writes through a temporary file and a rename, so a full disk never leaves half a PDF.
+/// Writes through a temporary file and a rename, so a full disk never leaves half a document.
 fn write_pdf(path: &Path, pdf: &[u8]) -> Result<(), DeskError> {
-    let tmp = path.with_extension("pdf.part");
+    let tmp = path.with_extension("part");
     let result = std::fs::write(&tmp, pdf).and_then(|()| std::fs::rename(&tmp, path));
     result.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);

@@ -69,6 +69,7 @@ fn commands(cfg: &Config) -> Vec<Command> {
         cmd_args::<IdArgs, PrintOutcome>("print_receipt", cfg),
         cmd::<Vec<String>>("printers", cfg),
         cmd_args::<ResetSlip, PrintOutcome>("print_reset_slip", cfg),
+        cmd_args::<ExportArgs, SavedFile>("export_report", cfg),
     ]
 }
 
@@ -159,6 +160,8 @@ fn declarations(cfg: &Config) -> Vec<String> {
         RangeArgs::decl(cfg),
         RegistrationIdArgs::decl(cfg),
         PrintOutcome::decl(cfg),
+        ExportArgs::decl(cfg),
+        SavedFile::decl(cfg),
     ]
 }
 

@@ -247,3 +247,8 @@ pub fn printers(state: State<'_, AppState>) -> Result<Vec<String>, ErrorInfo> {
 pub fn print_reset_slip(state: State<'_, AppState>, args: ResetSlip) -> Result<PrintOutcome, ErrorInfo> {
     state.print_reset_slip(args, &now()).map_err(fail)
 }
+
+#[tauri::command]
+pub fn export_report(state: State<'_, AppState>, args: ExportArgs) -> Result<SavedFile, ErrorInfo> {
+    state.export_report(args, &now()).map_err(fail)
+}

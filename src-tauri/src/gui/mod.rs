@@ -112,6 +112,7 @@ pub fn run(context: tauri::Context<tauri::Wry>, options: Options) {
             commands::print_receipt,
             commands::printers,
             commands::print_reset_slip,
+            commands::export_report,
         ])
         .run(context);
     if let Err(e) = result {

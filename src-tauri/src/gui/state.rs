@@ -463,3 +463,11 @@ impl AppState {
         Ok(crate::printing::printers())
     }
 }
+
+impl AppState {
+    pub fn export_report(&self, a: ExportArgs, now: &Now) -> Result<SavedFile, DeskError> {
+        let s = self.session()?;
+        let path = self.desk().export_report(&s, &a.from, &a.to, &a.format, now)?;
+        Ok(SavedFile { path: path.display().to_string() })
+    }
+}
