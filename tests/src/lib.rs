@@ -58,4 +58,5 @@ pub fn drain_events(
 }
 pub mod fixtures;
 pub mod photos;
+pub mod station;
 pub mod sim;

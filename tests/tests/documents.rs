@@ -2,19 +2,13 @@
 //! the receipt carries the candidate in Chinese with the font embedded as a subset; the day
 //! sheet and range report carry the day's numbers; a failed print says why and keeps the file.
 
-use serde_json::Value;
 use zkdesk::desk::Desk;
 use zkdesk_tests::fixtures::{card_file, card_for, confirmable, good_photo_file, now};
 use zkdesk_tests::sim::Sim;
+use zkdesk_tests::station::*;
 use zkdesk_tests::zkctl;
 
-const ENV: [(&str, &str); 3] =
-    [("ZKDESK_PASSWORD", "shouli-2026"), ("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026"), ("ZKDESK_NEW_PASSWORD", "shouli-2026")];
 
-fn ok(what: &str, o: std::process::Output) -> Value {
-    assert!(o.status.success(), "{what}: {}\n{}", String::from_utf8_lossy(&o.stderr), String::from_utf8_lossy(&o.stdout));
-    serde_json::from_slice(&o.stdout).unwrap_or(Value::Null)
-}
 
 /// poppler's view of a PDF: `pdftotext` text, or `pdffonts` table.
 fn poppler(tool: &str, pdf: &std::path::Path) -> String {
@@ -30,12 +24,8 @@ fn fonts(pdf: &std::path::Path) -> String {
 
 /// A station with one confirmed candidate whose name has a rare character; returns (dir, id, name).
 fn station_with_one(sim: &Sim) -> (tempfile::TempDir, String, String) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = supervised_station(sim);
     let d = dir.path();
-    ok("supervisor", zkctl(d, &["staff", "add", "--id", "A001", "--name", "王主管", "--role", "supervisor"], &[("ZKDESK_NEW_PASSWORD", "zhuguan-2026")]));
-    ok("counter", zkctl(d, &["staff", "add", "--id", "S001", "--name", "李受理", "--role", "counter", "--supervisor", "A001"], &ENV));
-    ok("enroll", zkctl(d, &["station", "enroll", "--supervisor", "A001", "--server", &sim.base_url(), "--code", &sim.codes[0]], &ENV));
-    ok("sync", zkctl(d, &["--json", "sync"], &[]));
     let regs = confirmable(&Desk::open(d).unwrap(), 40);
     // A name with a character outside the basic plane when there is one (生僻字), else any.
     let reg = regs.iter().find(|r| r.name.chars().any(|c| c as u32 > 0xFFFF)).or(regs.first()).unwrap().clone();

@@ -5,15 +5,10 @@ use serde_json::Value;
 use zkdesk::desk::Desk;
 use zkdesk_tests::fixtures::{card_file, card_for, confirmable, good_photo_file, now};
 use zkdesk_tests::sim::Sim;
+use zkdesk_tests::station::*;
 use zkdesk_tests::zkctl;
 
-const ENV: [(&str, &str); 3] =
-    [("ZKDESK_PASSWORD", "shouli-2026"), ("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026"), ("ZKDESK_NEW_PASSWORD", "shouli-2026")];
 
-fn ok(what: &str, o: std::process::Output) -> Value {
-    assert!(o.status.success(), "{what}: {}\n{}", String::from_utf8_lossy(&o.stderr), String::from_utf8_lossy(&o.stdout));
-    serde_json::from_slice(&o.stdout).unwrap_or(Value::Null)
-}
 
 /// The text of one member of a zip file (XLSX), read with Python's standard library.
 fn zip_member(path: &std::path::Path, member: &str) -> String {
@@ -30,12 +25,8 @@ fn zip_member(path: &std::path::Path, member: &str) -> String {
 #[test]
 fn reports_match_the_day_list_and_export_in_chinese() {
     let sim = Sim::start("420102", 150, 91);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = supervised_station(&sim);
     let d = dir.path();
-    ok("supervisor", zkctl(d, &["staff", "add", "--id", "A001", "--name", "王主管", "--role", "supervisor"], &[("ZKDESK_NEW_PASSWORD", "zhuguan-2026")]));
-    ok("counter", zkctl(d, &["staff", "add", "--id", "S001", "--name", "李受理", "--role", "counter", "--supervisor", "A001"], &ENV));
-    ok("enroll", zkctl(d, &["station", "enroll", "--supervisor", "A001", "--server", &sim.base_url(), "--code", &sim.codes[0]], &ENV));
-    ok("sync", zkctl(d, &["--json", "sync"], &[]));
     let regs = confirmable(&Desk::open(d).unwrap(), 10);
     let photo = good_photo_file(d);
     let mut ids = Vec::new();

@@ -6,27 +6,11 @@ use serde_json::Value;
 use zkdesk::desk::{Actor, Desk};
 use zkdesk_tests::fixtures::{card_file, card_for, confirmable, good_photo_file, now};
 use zkdesk_tests::sim::Sim;
+use zkdesk_tests::station::*;
 use zkdesk_tests::zkctl;
 
-const ENV: [(&str, &str); 3] =
-    [("ZKDESK_PASSWORD", "shouli-2026"), ("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026"), ("ZKDESK_NEW_PASSWORD", "shouli-2026")];
-/// The counter account's password given as a supervisor's: supervisor commands must refuse it.
-const COUNTER_AS_SUPERVISOR: [(&str, &str); 1] = [("ZKDESK_SUPERVISOR_PASSWORD", "shouli-2026")];
 
-fn ok(what: &str, o: std::process::Output) -> Value {
-    assert!(o.status.success(), "{what}: {}\n{}", String::from_utf8_lossy(&o.stderr), String::from_utf8_lossy(&o.stdout));
-    serde_json::from_slice(&o.stdout).unwrap_or(Value::Null)
-}
 
-fn station(sim: &Sim) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    ok("supervisor", zkctl(d, &["staff", "add", "--id", "A001", "--name", "王主管", "--role", "supervisor"], &[("ZKDESK_NEW_PASSWORD", "zhuguan-2026")]));
-    ok("counter", zkctl(d, &["staff", "add", "--id", "S001", "--name", "李受理", "--role", "counter", "--supervisor", "A001"], &ENV));
-    ok("enroll", zkctl(d, &["station", "enroll", "--supervisor", "A001", "--server", &sim.base_url(), "--code", &sim.codes[0]], &ENV));
-    ok("sync", zkctl(d, &["--json", "sync"], &[]));
-    dir
-}
 
 /// Confirms the candidate on `card` (extra args: overrides); returns the confirm answer.
 fn confirm(d: &std::path::Path, card: zkdesk::idcard::IdentityCard, extra: &[&str]) -> Value {
@@ -46,7 +30,7 @@ fn today(d: &std::path::Path, extra: &[&str]) -> Value {
 #[test]
 fn revoke_then_confirm_again_with_a_new_number() {
     let sim = Sim::start("420102", 200, 71);
-    let dir = station(&sim);
+    let dir = supervised_station(&sim);
     let d = dir.path();
     let reg = confirmable(&Desk::open(d).unwrap(), 20).into_iter().find(|r| r.kind == "new").unwrap();
 
@@ -98,7 +82,7 @@ fn revoke_then_confirm_again_with_a_new_number() {
 #[test]
 fn flagged_confirmations_wait_for_a_signoff() {
     let sim = Sim::start("420102", 120, 72);
-    let dir = station(&sim);
+    let dir = supervised_station(&sim);
     let d = dir.path();
     let regs = confirmable(&Desk::open(d).unwrap(), 10);
     let plain = confirm(d, card_for(&regs[0]), &[]);
@@ -134,7 +118,7 @@ fn flagged_confirmations_wait_for_a_signoff() {
 #[test]
 fn reconciliation_finds_what_the_province_lacks_and_what_it_has_extra() {
     let sim = Sim::start("420102", 120, 73);
-    let dir = station(&sim);
+    let dir = supervised_station(&sim);
     let d = dir.path();
     let regs = confirmable(&Desk::open(d).unwrap(), 10);
     let a = confirm(d, card_for(&regs[0]), &[]);
@@ -165,7 +149,7 @@ fn reconciliation_finds_what_the_province_lacks_and_what_it_has_extra() {
 #[test]
 fn a_counter_account_is_refused_every_supervisor_command() {
     let sim = Sim::start("420102", 60, 74);
-    let dir = station(&sim);
+    let dir = supervised_station(&sim);
     let d = dir.path();
     let regs = confirmable(&Desk::open(d).unwrap(), 3);
     let c = confirm(d, card_for(&regs[0]), &[]);
@@ -213,7 +197,7 @@ fn a_counter_account_is_refused_every_supervisor_command() {
 #[test]
 fn staff_and_settings_are_managed_with_their_guards() {
     let sim = Sim::start("420102", 20, 75);
-    let dir = station(&sim);
+    let dir = supervised_station(&sim);
     let d = dir.path();
     let last = zkctl(d, &["--json", "staff", "edit", "A001", "--role", "counter", "--supervisor", "A001"], &ENV);
     assert_eq!(last.status.code(), Some(1), "the last supervisor keeps the role");

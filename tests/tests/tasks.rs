@@ -6,31 +6,12 @@ use serde_json::Value;
 use zkdesk::desk::Desk;
 use zkdesk_tests::fixtures::now;
 use zkdesk_tests::sim::Sim;
+use zkdesk_tests::station::*;
 use zkdesk_tests::zkctl;
 
-const ENV: [(&str, &str); 3] =
-    [("ZKDESK_PASSWORD", "shouli-2026"), ("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026"), ("ZKDESK_NEW_PASSWORD", "shouli-2026")];
 
-fn ok(what: &str, o: std::process::Output) -> Value {
-    assert!(o.status.success(), "{what}: {}\n{}", String::from_utf8_lossy(&o.stderr), String::from_utf8_lossy(&o.stdout));
-    serde_json::from_slice(&o.stdout).unwrap_or(Value::Null)
-}
 
-fn refused(what: &str, o: std::process::Output) -> String {
-    assert_eq!(o.status.code(), Some(1), "{what} must be refused: {}", String::from_utf8_lossy(&o.stdout));
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("{what}: {}", String::from_utf8_lossy(&o.stdout)));
-    v["refused"]["code"].as_str().unwrap_or_default().to_string()
-}
 
-fn station(sim: &Sim) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    ok("supervisor", zkctl(d, &["staff", "add", "--id", "A001", "--name", "王主管", "--role", "supervisor"], &[("ZKDESK_NEW_PASSWORD", "zhuguan-2026")]));
-    ok("counter", zkctl(d, &["staff", "add", "--id", "S001", "--name", "李受理", "--role", "counter", "--supervisor", "A001"], &ENV));
-    ok("enroll", zkctl(d, &["station", "enroll", "--supervisor", "A001", "--server", &sim.base_url(), "--code", &sim.codes[0]], &ENV));
-    ok("sync", zkctl(d, &["--json", "sync"], &[]));
-    dir
-}
 
 fn open_task(d: &std::path::Path, kind: &str) -> String {
     let list = ok("list", zkctl(d, &["--json", "tasks", "list", "--supervisor", "A001", "--kind", kind, "--status", "open"], &ENV));
@@ -48,7 +29,7 @@ fn decisions_at_province(sim: &Sim, task_id: &str) -> i64 {
 #[test]
 fn decisions_reach_the_province_once() {
     let sim = Sim::start("420102", 300, 81);
-    let dir = station(&sim);
+    let dir = supervised_station(&sim);
     let d = dir.path();
     let photo_task = open_task(d, "photo");
     let doc_task = open_task(d, "prior_education");
@@ -96,7 +77,7 @@ fn decisions_reach_the_province_once() {
 #[test]
 fn a_stale_version_asks_for_a_new_decision_and_a_closed_task_supersedes_ours() {
     let sim = Sim::start("420102", 300, 82);
-    let dir = station(&sim);
+    let dir = supervised_station(&sim);
     let d = dir.path();
     let list = ok("list", zkctl(d, &["--json", "tasks", "list", "--supervisor", "A001", "--kind", "photo", "--status", "open"], &ENV));
     let ids: Vec<String> = list["items"].as_array().unwrap().iter().take(2).map(|t| t["task_id"].as_str().unwrap().to_string()).collect();
@@ -131,7 +112,7 @@ fn a_stale_version_asks_for_a_new_decision_and_a_closed_task_supersedes_ours() {
 #[test]
 fn a_counter_account_cannot_list_or_decide_tasks() {
     let sim = Sim::start("420102", 200, 83);
-    let dir = station(&sim);
+    let dir = supervised_station(&sim);
     let d = dir.path();
     let task = open_task(d, "photo");
     let counter = [("ZKDESK_SUPERVISOR_PASSWORD", "shouli-2026")];

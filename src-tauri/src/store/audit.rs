@@ -130,18 +130,21 @@ pub fn record(conn: &Connection, at: &str, actor: &str, kind: &str, detail: &ser
     Ok(seq)
 }
 
+/// An `audit_event` row selected as `seq, at, actor, kind, detail`.
+fn event_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEvent> {
+    let detail: String = r.get(4)?;
+    Ok(AuditEvent {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        kind: r.get(3)?,
+        detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::String(detail)),
+    })
+}
+
 pub fn recent(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<AuditEvent>> {
     let mut stmt = conn.prepare("SELECT seq, at, actor, kind, detail FROM audit_event ORDER BY seq DESC LIMIT ?1")?;
-    let rows = stmt.query_map([limit], |r| {
-        let detail: String = r.get(4)?;
-        Ok(AuditEvent {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            kind: r.get(3)?,
-            detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::String(detail)),
-        })
-    })?;
+    let rows = stmt.query_map([limit], event_row)?;
     rows.collect()
 }
 
@@ -150,15 +153,6 @@ pub fn about_confirmation(conn: &Connection, confirmation_id: &str) -> rusqlite:
     let mut stmt = conn.prepare(
         "SELECT seq, at, actor, kind, detail FROM audit_event WHERE json_extract(detail, '$.confirmation_id') = ?1 ORDER BY seq",
     )?;
-    let rows = stmt.query_map([confirmation_id], |r| {
-        let detail: String = r.get(4)?;
-        Ok(AuditEvent {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            kind: r.get(3)?,
-            detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::String(detail)),
-        })
-    })?;
+    let rows = stmt.query_map([confirmation_id], event_row)?;
     rows.collect()
 }
