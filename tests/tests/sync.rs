@@ -88,7 +88,7 @@ fn push_under(faults: Faults, seed: u64, expect_failed_cycles: bool) {
     let (_d, mut desk) = enrolled(&sim, 0);
     sync(&mut desk);
     let regs = confirmable(&desk, 20);
-    let items: Vec<_> = regs.iter().map(|r| record(&mut desk, r, None)).collect();
+    let items: Vec<_> = regs.iter().map(|r| record(&desk, r, None)).collect();
     sim.state.set_faults(faults.clone());
     let reports = sync_until_drained(&mut desk, 60);
     sim.state.set_faults(Faults::none());
@@ -160,7 +160,7 @@ fn stale_version_pulls_rechecks_and_resends_once() {
     let (_d, mut desk) = enrolled(&sim, 0);
     sync(&mut desk);
     let reg = confirmable(&desk, 1).remove(0);
-    record(&mut desk, &reg, None);
+    record(&desk, &reg, None);
     // The registration changes online before our confirmation arrives.
     sim.state.change_registration(&reg.registration_id, |r| r["phone_masked"] = "137****1111".into());
     let r = sync(&mut desk);
@@ -180,8 +180,8 @@ fn already_confirmed_by_another_station_is_parked_with_its_reason() {
     sync(&mut a);
     sync(&mut b);
     let reg = confirmable(&a, 1).remove(0);
-    record(&mut a, &reg, None);
-    record(&mut b, &reg, None);
+    record(&a, &reg, None);
+    record(&b, &reg, None);
     assert_eq!(sync(&mut a).accepted, 1);
     let rb = sync(&mut b);
     assert_eq!((rb.accepted, rb.parked), (0, 1));
@@ -190,7 +190,7 @@ fn already_confirmed_by_another_station_is_parked_with_its_reason() {
     assert_eq!(sim.state.scalar(&format!("SELECT COUNT(*) FROM confirmation WHERE registration_id = '{}'", reg.registration_id)), 1);
     // A parked item never blocks the queue: the next confirmation goes through.
     let next = confirmable(&b, 1).remove(0);
-    record(&mut b, &next, None);
+    record(&b, &next, None);
     assert_eq!(sync(&mut b).accepted, 1);
 }
 
@@ -200,7 +200,7 @@ fn a_number_not_leased_is_parked() {
     let (_d, mut desk) = enrolled(&sim, 0);
     sync(&mut desk);
     let reg = confirmable(&desk, 10).into_iter().find(|r| r.kind == "new").unwrap();
-    record(&mut desk, &reg, Some(Some("010227199999".into())));
+    record(&desk, &reg, Some(Some("010227199999".into())));
     let r = sync(&mut desk);
     assert_eq!(r.parked, 1);
     assert!(desk.parked_items().unwrap()[0].reason.starts_with("NUMBER_NOT_LEASED"));
@@ -267,7 +267,7 @@ fn revocations_decisions_and_password_resets_drain_through_the_outbox() {
     let (_d, mut desk) = enrolled(&sim, 0);
     sync(&mut desk);
     let reg = confirmable(&desk, 1).remove(0);
-    let c = record(&mut desk, &reg, None);
+    let c = record(&desk, &reg, None);
     assert_eq!(sync(&mut desk).accepted, 1);
     let task: (String, i64) = desk
         .store()
@@ -306,7 +306,7 @@ fn a_batch_refused_as_too_large_is_split() {
     let (_d, mut desk) = enrolled(&sim, 0);
     sync(&mut desk);
     for r in confirmable(&desk, 8) {
-        record(&mut desk, &r, None);
+        record(&desk, &r, None);
     }
     // Each item is ~41 KB of JSON: a batch of more than two is refused with 413.
     sim.state.set_faults(Faults { max_request_bytes: 100_000, ..Faults::none() });
@@ -316,7 +316,7 @@ fn a_batch_refused_as_too_large_is_split() {
     assert_eq!(sim.state.scalar("SELECT COUNT(*) FROM confirmation"), 8);
     // One item alone over the limit is parked with its reason instead of blocking the queue.
     let last = confirmable(&desk, 1).remove(0);
-    record(&mut desk, &last, None);
+    record(&desk, &last, None);
     sim.state.set_faults(Faults { max_request_bytes: 10_000, ..Faults::none() });
     let r = sync(&mut desk);
     assert_eq!(r.parked, 1);

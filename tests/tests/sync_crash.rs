@@ -25,11 +25,11 @@ fn zkctl_sync(dir: &std::path::Path) -> std::process::Child {
 #[test]
 fn killed_syncs_never_lose_or_duplicate() {
     let sim = Sim::start("420102", 800, 41);
-    let (dir, mut desk) = enrolled(&sim, 0);
+    let (dir, desk) = enrolled(&sim, 0);
     desk.sync_now(&now, true, &mut |_| {}).unwrap();
     let regs = confirmable(&desk, 30);
     for r in &regs {
-        record(&mut desk, r, None);
+        record(&desk, r, None);
     }
     drop(desk);
     // Work for the feeds too, and slow answers so kills land mid-flight.

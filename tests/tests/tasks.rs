@@ -126,5 +126,5 @@ fn a_counter_account_cannot_list_or_decide_tasks() {
     let s = desk.login("S001", "shouli-2026", &now()).unwrap();
     let filter = zkdesk::api::TaskFilter { kind: None, status: None };
     assert_eq!(desk.tasks_list(&s, &filter).unwrap_err().code, zkdesk::domain::ErrorCode::NotAuthorized);
-    assert_eq!(desk.task_decide(&s, &task, true, None, None, "d-1", &now()).unwrap_err().code, zkdesk::domain::ErrorCode::NotAuthorized);
+    assert_eq!(desk.task_decide(&s, &zkdesk::desk::TaskDecision { task_id: &task, approve: true, reason_code: None, comment: None }, "d-1", &now()).unwrap_err().code, zkdesk::domain::ErrorCode::NotAuthorized);
 }

@@ -938,9 +938,8 @@ fn tasks(desk: &Desk, cmd: TasksCmd, json: bool) -> Result<(), Failure> {
         TasksCmd::Decide { task_id, supervisor, approve, reject, comment } => {
             let session = supervisor_session(desk, &supervisor, json)?;
             let id = uuid::Uuid::now_v7().to_string();
-            let d = desk
-                .task_decide(&session, &task_id, approve, reject.as_deref(), comment.as_deref(), &id, &now())
-                .map_err(|e| refused(json, e))?;
+            let decision = zkdesk::desk::TaskDecision { task_id: &task_id, approve, reason_code: reject.as_deref(), comment: comment.as_deref() };
+            let d = desk.task_decide(&session, &decision, &id, &now()).map_err(|e| refused(json, e))?;
             print(json, &d, |d| format!("已提交审核决定 {}（任务 {}），待上传省平台", d.decision_id, d.task_id));
         }
     }

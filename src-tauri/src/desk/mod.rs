@@ -18,6 +18,7 @@ mod tasks;
 
 pub use devices::{DeviceChoice, DEFAULT_CAMERA, DEFAULT_READER};
 pub use records::demo_card;
+pub use tasks::TaskDecision;
 
 use std::path::Path;
 

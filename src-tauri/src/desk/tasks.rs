@@ -72,6 +72,16 @@ fn decision_info(t: &TaskRecord) -> Option<TaskDecisionInfo> {
     })
 }
 
+/// What a supervisor decided on a task.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskDecision<'a> {
+    pub task_id: &'a str,
+    pub approve: bool,
+    /// Required to reject: one of the task's reasons.
+    pub reason_code: Option<&'a str>,
+    pub comment: Option<&'a str>,
+}
+
 fn not_found(task_id: &str) -> DeskError {
     DeskError::new(ErrorCode::NotFound, "未找到该审核任务", format!("no task {task_id}"))
 }
@@ -152,17 +162,9 @@ impl Desk {
     }
 
     /// Approves or rejects (with one of the contract's reasons); queued to the province.
-    pub fn task_decide(
-        &self,
-        session: &Session,
-        task_id: &str,
-        approve: bool,
-        reason_code: Option<&str>,
-        comment: Option<&str>,
-        decision_id: &str,
-        now: &Now,
-    ) -> Result<TaskDecided, DeskError> {
+    pub fn task_decide(&self, session: &Session, d: &TaskDecision<'_>, decision_id: &str, now: &Now) -> Result<TaskDecided, DeskError> {
         let sup = self.authorize(session, Role::Supervisor, "tasks decide")?;
+        let TaskDecision { task_id, approve, reason_code, comment } = *d;
         let comment = comment.map(str::trim).filter(|c| !c.is_empty());
         if comment.is_some_and(|c| c.chars().count() > 500) {
             return Err(DeskError::invalid("备注不能超过 500 个字", "comment longer than 500 characters"));

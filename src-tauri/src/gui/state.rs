@@ -424,7 +424,13 @@ impl AppState {
     pub fn task_decide(&self, a: TaskDecideArgs, now: &Now) -> Result<TaskDecided, DeskError> {
         let s = self.session()?;
         let id = uuid::Uuid::now_v7().to_string();
-        let d = self.desk().task_decide(&s, &a.task_id, a.approve, a.reason_code.as_deref(), a.comment.as_deref(), &id, now)?;
+        let decision = crate::desk::TaskDecision {
+            task_id: &a.task_id,
+            approve: a.approve,
+            reason_code: a.reason_code.as_deref(),
+            comment: a.comment.as_deref(),
+        };
+        let d = self.desk().task_decide(&s, &decision, &id, now)?;
         self.trigger_sync(false);
         Ok(d)
     }

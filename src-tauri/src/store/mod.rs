@@ -70,7 +70,16 @@ impl Store {
     /// Opens (creating if needed) the store in `data_dir` and brings its schema up to date.
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(data_dir)?;
-        Self::open_file(&data_dir.join(DB_FILE))
+        // The directory holds every candidate's identity and photo: the account's alone.
+        restrict(data_dir, 0o700)?;
+        let store = Self::open_file(&data_dir.join(DB_FILE))?;
+        for suffix in ["", "-wal", "-shm"] {
+            let f = data_dir.join(format!("{DB_FILE}{suffix}"));
+            if f.exists() {
+                restrict(&f, 0o600)?;
+            }
+        }
+        Ok(store)
     }
 
     pub fn open_file(path: &Path) -> Result<Self, StoreError> {
@@ -114,6 +123,17 @@ impl Store {
     }
 }
 
+#[cfg(unix)]
+fn restrict(path: &Path, mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn restrict(_path: &Path, _mode: u32) -> std::io::Result<()> {
+    Ok(())
+}
+
 /// The application identifier; the GUI's `tauri.conf.json` uses the same one, so the app and
 /// `zkctl` find the same data directory.
 pub const APP_IDENTIFIER: &str = "cn.zkdesk.station";
@@ -131,6 +151,26 @@ pub fn default_data_dir() -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_data_directory_and_files_are_the_accounts_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let store = Store::open(&data).unwrap();
+        store.write(|tx| tx.execute("INSERT INTO setting (key, value) VALUES ('probe', '1')", [])).unwrap();
+        drop(store);
+        let _again = Store::open(&data).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&data), 0o700);
+        for suffix in ["", "-wal", "-shm"] {
+            let f = data.join(format!("{DB_FILE}{suffix}"));
+            if f.exists() {
+                assert_eq!(mode(&f), 0o600, "{}", f.display());
+            }
+        }
+    }
 
     #[test]
     fn pragmas_are_set() {

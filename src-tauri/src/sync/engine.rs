@@ -312,11 +312,14 @@ struct Task {
     created_at: String,
 }
 
+/// One step of a cycle, failing alone (see `steps`).
+type Step<'c> = fn(&mut Cycle<'c>) -> Result<(), Stop>;
+
 impl Cycle<'_> {
     /// The feeds and the number blocks each end on their own trouble without ending the cycle,
     /// so the outbox is pushed every cycle; only a 401 (or a local error) stops everything.
     fn steps(&mut self) -> Result<(), Stop> {
-        let steps: [(&str, fn(&mut Self) -> Result<(), Stop>); 4] = [
+        let steps: [(&str, Step<'_>); 4] = [
             ("reference", Self::reference),
             ("registrations", Self::registrations),
             ("review tasks", Self::review_tasks),

@@ -14,7 +14,7 @@ fn main() {
     // The other counties of the region add a tenth each; seed so the region holds about `regs`.
     let sim = Sim::start("420102", regs * 10 / 22, 99);
     let in_region = sim.state.scalar("SELECT COUNT(*) FROM registration");
-    let (_d, mut desk) = enrolled(&sim, 0);
+    let (_d, desk) = enrolled(&sim, 0);
 
     let t = Instant::now();
     let r = desk.sync_now(&now, true, &mut |_| {}).unwrap();
@@ -24,7 +24,7 @@ fn main() {
 
     let picked = confirmable(&desk, confs);
     for reg in &picked {
-        record(&mut desk, reg, None);
+        record(&desk, reg, None);
     }
     let t = Instant::now();
     let r = desk.sync_now(&now, true, &mut |_| {}).unwrap();

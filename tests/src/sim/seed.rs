@@ -124,6 +124,54 @@ pub const TINY_JPEG_B64: &str = "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP/////////////
 pub const TINY_PDF_B64: &str =
     "JVBERi0xLjQKJcOkw7zDtsOfCjEgMCBvYmoKPDwvVHlwZS9DYXRhbG9nPj4KZW5kb2JqCnRyYWlsZXIKPDwvUm9vdCAxIDAgUj4+CiUlRU9GCg==";
 
+/// The uploaded photo of the demo's photo tasks: a real portrait on its own (non-blue) background,
+/// as JPEG — the kind of upload that fails the automatic checks. The tiny stand-in without the
+/// sample photos.
+fn task_photo_b64() -> &'static str {
+    static PHOTO: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PHOTO.get_or_init(|| {
+        use base64::Engine;
+        let dir = std::env::var_os("ZKDESK_TESTDATA")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.cache/testdata"));
+        let Ok(img) = image::open(dir.join("astronaut.png")) else { return TINY_JPEG_B64.to_string() };
+        let mut jpeg = Vec::new();
+        let encoded = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85).encode_image(&img.to_rgb8());
+        if encoded.is_err() {
+            return TINY_JPEG_B64.to_string();
+        }
+        base64::engine::general_purpose::STANDARD.encode(jpeg)
+    })
+}
+
+/// The demo's 学历认证报告: a real PDF with Chinese text, made by the station's own PDF writer;
+/// the tiny stand-in when no CJK font is installed.
+fn report_pdf_b64() -> &'static str {
+    static PDF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PDF.get_or_init(|| {
+        use base64::Engine;
+        use zkdesk::report::pdf::{render, Item};
+        let field = |l: &str, v: &str| Item::Field { label: l.into(), value: v.into() };
+        let items = [
+            Item::Title("教育部学历证书电子注册备案表".into()),
+            Item::Text { text: "（模拟数据，仅供演示与测试）".into(), size: 10.0 },
+            Item::Rule,
+            field("毕业院校", "湖北某职业技术学院"),
+            field("层次", "专科"),
+            field("专业", "会计"),
+            field("学习形式", "普通全日制"),
+            field("毕业日期", "2019年06月30日"),
+            field("证书编号", "1 0 5 2 0 1 2 0 1 9 0 6 0 0 0 1 2"),
+            Item::Gap(20.0),
+            Item::Text { text: "在线验证码：DEMO0000000000000000".into(), size: 10.0 },
+        ];
+        match render(&items, "学信网（模拟）") {
+            Ok(pdf) => base64::engine::general_purpose::STANDARD.encode(pdf),
+            Err(_) => TINY_PDF_B64.to_string(),
+        }
+    })
+}
+
 /// Seeds registrations for `county` (and a tenth as many in each other county of its region),
 /// enrollment codes, and review tasks. Returns the enrollment codes for `county`.
 pub fn seed(conn: &mut Connection, opts: &SeedOptions) -> rusqlite::Result<Vec<String>> {
@@ -180,8 +228,8 @@ fn add_task(tx: &rusqlite::Transaction<'_>, reg: &serde_json::Value, kind: &str,
     let body = json!({
         "task_id": task_id, "version": 1, "kind": kind, "status": "open",
         "registration_id": reg["registration_id"], "created_at": "2026-11-21T10:00:00+08:00",
-        "photo": if kind == "photo" { json!({"jpeg_base64": TINY_JPEG_B64, "auto_check_failures": ["background"]}) } else { serde_json::Value::Null },
-        "documents": if kind == "prior_education" { json!([{"name": "学历认证报告.pdf", "media_type": "application/pdf", "content_base64": TINY_PDF_B64}]) } else { json!([]) },
+        "photo": if kind == "photo" { json!({"jpeg_base64": task_photo_b64(), "auto_check_failures": ["background"]}) } else { serde_json::Value::Null },
+        "documents": if kind == "prior_education" { json!([{"name": "学历认证报告.pdf", "media_type": "application/pdf", "content_base64": report_pdf_b64()}]) } else { json!([]) },
         "declared": if kind == "prior_education" { json!({"school": reg["prior_education"]["school"], "certificate_no": reg["prior_education"]["certificate_no"], "graduation_date": "2019-06-30"}) } else { serde_json::Value::Null },
     });
     tx.execute(
