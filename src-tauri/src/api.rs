@@ -1102,3 +1102,11 @@ pub struct ExportArgs {
 pub struct SavedFile {
     pub path: String,
 }
+
+/// Settings every screen needs, for anyone logged in.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct UiSettings {
+    /// Minutes without input before the screen locks.
+    pub idle_lock_minutes: u32,
+    pub sync_interval_secs: u32,
+}

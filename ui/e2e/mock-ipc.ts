@@ -67,6 +67,7 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
       confirmations_today: async () => (window as any).__today ?? [],
       receipt: async ({ args }) => ({ ...counter.views.confirmed?.receipt, confirmation_id: args.id }),
       receipt_by_registration: async ({ args }) => ({ ...counter.views.confirmed?.receipt, registration_id: args.registration_id }),
+      ui_settings: async () => ({ idle_lock_minutes: 10, sync_interval_secs: 30 }),
       print_receipt: async ({ args }) => ({ path: `/home/staff/Documents/zkdesk/2026-11-22/回执-${args.id}.pdf`, printed: false, message: "尚未选择打印机，请在设置中选择回执打印机；文件已保存" }),
       staff_enable: async ({ args }) => {
         const s = staff.find((x) => x.staff_id === args.staff_id);

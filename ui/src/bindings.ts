@@ -495,6 +495,12 @@ format: string, };
 
 export type SavedFile = { path: string, };
 
+export type UiSettings = { 
+/**
+ * Minutes without input before the screen locks.
+ */
+idle_lock_minutes: number, sync_interval_secs: number, };
+
 /** Every IPC command; a rejected promise carries a DeskError. */
 export const commands = {
   login: (args: LoginArgs): Promise<SessionInfo> => invoke("login", { args }),
@@ -543,6 +549,7 @@ export const commands = {
   printers: (): Promise<Array<string>> => invoke("printers"),
   print_reset_slip: (args: ResetSlip): Promise<PrintOutcome> => invoke("print_reset_slip", { args }),
   export_report: (args: ExportArgs): Promise<SavedFile> => invoke("export_report", { args }),
+  ui_settings: (): Promise<UiSettings> => invoke("ui_settings"),
 };
 
 /** Tauri event names. */

@@ -46,8 +46,8 @@ impl Desk {
             Ok(match name {
                 n if n == Reader::NAME => choice.reader.clone(),
                 n if n == Camera::NAME => choice.camera.clone(),
-                n if n == SyncIntervalSecs::NAME => settings::get::<SyncIntervalSecs>(c)?.unwrap_or(30).to_string(),
-                n if n == IdleLockMinutes::NAME => settings::get::<IdleLockMinutes>(c)?.unwrap_or(10).to_string(),
+                n if n == SyncIntervalSecs::NAME => settings::get::<SyncIntervalSecs>(c)?.unwrap_or(DEFAULT_SYNC_INTERVAL_SECS).to_string(),
+                n if n == IdleLockMinutes::NAME => settings::get::<IdleLockMinutes>(c)?.unwrap_or(DEFAULT_IDLE_LOCK_MINUTES).to_string(),
                 n if n == ReceiptOfficeName::NAME => settings::get::<ReceiptOfficeName>(c)?.unwrap_or_default(),
                 n if n == DocumentsDir::NAME => settings::get::<DocumentsDir>(c)?.unwrap_or_default(),
                 _ => settings::get::<Printer>(c)?.unwrap_or_default(),
@@ -108,3 +108,23 @@ impl Desk {
         })
     }
 }
+
+impl Desk {
+    /// What every screen needs to know, for anyone logged in.
+    pub fn ui_settings(&self, session: &Session) -> Result<crate::api::UiSettings, DeskError> {
+        self.authorize(session, Role::Counter, "ui settings")?;
+        let c = self.store.conn();
+        Ok(crate::api::UiSettings {
+            idle_lock_minutes: settings::get::<IdleLockMinutes>(c)?.unwrap_or(DEFAULT_IDLE_LOCK_MINUTES),
+            sync_interval_secs: self.sync_interval_secs()?,
+        })
+    }
+
+    /// Seconds between automatic sync cycles (the scheduler reads it before each wait).
+    pub fn sync_interval_secs(&self) -> Result<u32, DeskError> {
+        Ok(settings::get::<SyncIntervalSecs>(self.store.conn())?.unwrap_or(DEFAULT_SYNC_INTERVAL_SECS))
+    }
+}
+
+pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 10;
+pub const DEFAULT_SYNC_INTERVAL_SECS: u32 = 30;

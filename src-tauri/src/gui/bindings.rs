@@ -70,6 +70,7 @@ fn commands(cfg: &Config) -> Vec<Command> {
         cmd::<Vec<String>>("printers", cfg),
         cmd_args::<ResetSlip, PrintOutcome>("print_reset_slip", cfg),
         cmd_args::<ExportArgs, SavedFile>("export_report", cfg),
+        cmd::<UiSettings>("ui_settings", cfg),
     ]
 }
 
@@ -162,6 +163,7 @@ fn declarations(cfg: &Config) -> Vec<String> {
         PrintOutcome::decl(cfg),
         ExportArgs::decl(cfg),
         SavedFile::decl(cfg),
+        UiSettings::decl(cfg),
     ]
 }
 

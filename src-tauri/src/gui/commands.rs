@@ -252,3 +252,8 @@ pub fn print_reset_slip(state: State<'_, AppState>, args: ResetSlip) -> Result<P
 pub fn export_report(state: State<'_, AppState>, args: ExportArgs) -> Result<SavedFile, ErrorInfo> {
     state.export_report(args, &now()).map_err(fail)
 }
+
+#[tauri::command]
+pub fn ui_settings(state: State<'_, AppState>) -> Result<UiSettings, ErrorInfo> {
+    state.ui_settings().map_err(fail)
+}

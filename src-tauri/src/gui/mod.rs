@@ -113,6 +113,7 @@ pub fn run(context: tauri::Context<tauri::Wry>, options: Options) {
             commands::printers,
             commands::print_reset_slip,
             commands::export_report,
+            commands::ui_settings,
         ])
         .run(context);
     if let Err(e) = result {

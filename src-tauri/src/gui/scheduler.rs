@@ -12,6 +12,7 @@ use crate::api::{SyncEvent, SyncProgress};
 use crate::desk::{Desk, Now};
 use crate::sync::Progress;
 
+/// The wait between cycles when the setting cannot be read.
 pub const INTERVAL: Duration = Duration::from_secs(30);
 
 enum Msg {
@@ -46,7 +47,8 @@ impl Scheduler {
                             Err(e) => emit(SyncEvent::Failed { message: e.message }),
                         }
                     }
-                    match rx.recv_timeout(INTERVAL) {
+                    let wait = desk.sync_interval_secs().map(|s| Duration::from_secs(s.into())).unwrap_or(INTERVAL);
+                    match rx.recv_timeout(wait) {
                         Ok(Msg::Now { force: f }) => force = f,
                         Err(RecvTimeoutError::Timeout) => force = false,
                         Ok(Msg::Stop) | Err(RecvTimeoutError::Disconnected) => return,

@@ -477,3 +477,10 @@ impl AppState {
         Ok(SavedFile { path: path.display().to_string() })
     }
 }
+
+impl AppState {
+    pub fn ui_settings(&self) -> Result<UiSettings, DeskError> {
+        let s = self.session()?;
+        self.desk().ui_settings(&s)
+    }
+}

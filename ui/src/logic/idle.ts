@@ -1,6 +1,7 @@
 // The idle lock: after IDLE_LOCK_MS without a key or a click the session ends (the core's logout;
 // sync goes on in the core) and the counter is cleared, so nobody walks up to a candidate left on
-// screen. The time will come from a station setting once the core exposes one (see ipc/planned.ts).
+// screen. The time is the station's setting `idle_lock_minutes` (`commands.ui_settings`); this is
+// the fallback when it cannot be read.
 export const IDLE_LOCK_MS = 10 * 60 * 1000;
 
 const EVENTS = ["keydown", "mousedown", "wheel", "touchstart"] as const;
