@@ -4,7 +4,12 @@ fn main() {
     embed_face_model();
     // Only the desktop shell needs Tauri's build step (capabilities, context, icons).
     #[cfg(feature = "gui")]
-    tauri_build::build();
+    {
+        tauri_build::build();
+        // The built UI is embedded (custom-protocol): a new ui/dist must rebuild the app. `./run`
+        // rebuilds ui/dist only when the UI's sources changed, so an unchanged UI costs nothing.
+        println!("cargo:rerun-if-changed=../ui/dist");
+    }
 }
 
 /// The SeetaFace frontal model ships inside the `rustface` crate (BSD-2). Copy it from the
