@@ -24,7 +24,7 @@ if ! $zkctl --data-dir "$data" station show >/dev/null 2>&1; then
 fi
 $zkctl --data-dir "$data" sync || echo "zkdesk: first sync did not finish; the app retries in the background"
 # Simulated devices: sample cards from the cache for the reader, a real portrait for the camera.
-[ -f "$data/cards.json" ] || $zkctl --data-dir "$data" card samples -o "$data/cards.json" >/dev/null
+[ -f "$data/cards.json" ] || ZKDESK_SUPERVISOR_PASSWORD=zkdesk-demo $zkctl --data-dir "$data" card samples --supervisor A001 -o "$data/cards.json" >/dev/null
 camera=pattern
 [ -f .cache/testdata/astronaut.png ] && camera="file:$PWD/.cache/testdata/astronaut.png"
 export ZKDESK_READER=${ZKDESK_READER:-sim:$data/cards.json} ZKDESK_CAMERA=${ZKDESK_CAMERA:-$camera}

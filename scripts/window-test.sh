@@ -18,7 +18,7 @@ code=$(sed -n 's/.*enrollment code for [0-9]*: //p' "$data/sim.log" | head -1)
 ZKDESK_NEW_PASSWORD=window-test-pw $zkctl --data-dir "$data" staff add --id A001 --name 窗口主管 --role supervisor >/dev/null
 ZKDESK_SUPERVISOR_PASSWORD=window-test-pw $zkctl --data-dir "$data" station enroll --supervisor A001 --server "http://127.0.0.1:$port/api/county/v1" --code "$code" >/dev/null
 $zkctl --data-dir "$data" sync >/dev/null
-$zkctl --data-dir "$data" card samples -o "$data/cards.json" >/dev/null
+ZKDESK_SUPERVISOR_PASSWORD=window-test-pw $zkctl --data-dir "$data" card samples --supervisor A001 -o "$data/cards.json" >/dev/null
 export ZKDESK_APP="$bin/zkdesk" ZKDESK_DATA_DIR="$data" ZKDESK_ARTIFACTS="$PWD/artifacts"
 export ZKDESK_READER="sim:$data/cards.json" ZKDESK_CAMERA="file:$PWD/.cache/testdata/astronaut.png"
 # xvfb-run gives the driver, WebKit and the app one private X display.

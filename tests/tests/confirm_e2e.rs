@@ -103,7 +103,7 @@ fn confirm_then_sync_lands_at_the_province() {
     assert_eq!(r["refused"]["code"], "ALREADY_CONFIRMED");
 
     // lookup shows both the province's record and ours.
-    let l = zkctl(d, &["--json", "lookup", &new.id_number], &[]);
+    let l = zkctl(d, &["--json", "lookup", &new.id_number, "--staff", "S001"], &ENV);
     let l: serde_json::Value = serde_json::from_slice(&l.stdout).unwrap();
     assert_eq!(l["items"][0]["local_status"], "accepted");
     assert_eq!(l["items"][0]["registration_id"], new.registration_id.as_str());

@@ -56,7 +56,7 @@ fn revoke_then_confirm_again_with_a_new_number() {
     // The revocation goes out exactly once; the feed brings the registration back.
     ok("sync after revoke", zkctl(d, &["--json", "sync"], &[]));
     ok("sync again", zkctl(d, &["--json", "sync"], &[]));
-    let lookup = ok("lookup", zkctl(d, &["--json", "lookup", &reg.id_number], &[]));
+    let lookup = ok("lookup", zkctl(d, &["--json", "lookup", &reg.id_number, "--staff", "S001"], &ENV));
     assert_eq!(lookup["items"][0]["status"], "pre_registered", "{lookup}");
     assert_eq!(lookup["items"][0]["local_status"], "revoked");
     let shown = ok("show", zkctl(d, &["--json", "show", &first_id, "--supervisor", "A001"], &ENV));

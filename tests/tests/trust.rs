@@ -568,3 +568,24 @@ fn enrollment_errors_never_show_the_token() {
     assert!(all.contains("county"), "names what is missing: {all}");
     assert!(!all.contains("SECRET-TOKEN"), "the token leaked: {all}");
 }
+
+/// `zkctl lookup` and `zkctl card samples` read candidates' data: they need a login now.
+#[test]
+fn lookup_and_card_samples_need_a_login() {
+    use zkdesk_tests::station::{refused, supervised_station, ENV};
+    let sim = zkdesk_tests::sim::Sim::start("420102", 40, 98);
+    let dir = supervised_station(&sim);
+    let d = dir.path();
+    let out = d.join("cards.json");
+    for args in [vec!["--json", "lookup", "11010519491231002X"], vec!["--json", "card", "samples", "-o", out.to_str().unwrap()]] {
+        let none = zkdesk_tests::zkctl(d, &args, &[]);
+        assert_eq!(none.status.code(), Some(2), "{args:?} without --staff/--supervisor is bad usage");
+        let mut wrong = args.clone();
+        wrong.extend(["--staff", "S001"]);
+        let code = refused(&format!("{args:?} with a wrong password"), zkdesk_tests::zkctl(d, &wrong, &[("ZKDESK_PASSWORD", "not-the-password")]));
+        assert_eq!(code, "NOT_AUTHORIZED");
+        let ok = zkdesk_tests::zkctl(d, &wrong, &ENV);
+        assert!(ok.status.success(), "{args:?} as S001: {}", String::from_utf8_lossy(&ok.stderr));
+    }
+    assert!(out.exists(), "the samples were written once logged in");
+}

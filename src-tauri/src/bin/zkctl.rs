@@ -66,7 +66,11 @@ enum Command {
         timeout: f64,
     },
     /// Registrations for an id number.
-    Lookup { id_number: String },
+    Lookup {
+        id_number: String,
+        #[command(flatten)]
+        who: Who,
+    },
     /// The supervisor-managed list of barred id numbers.
     Blacklist {
         #[command(subcommand)]
@@ -243,6 +247,17 @@ enum SettingsCmd {
     },
 }
 
+/// The person a store-reading command runs as: `--staff ID` (password from ZKDESK_PASSWORD) or
+/// `--supervisor ID` (ZKDESK_SUPERVISOR_PASSWORD).
+#[derive(clap::Args)]
+#[group(required = true, multiple = false)]
+struct Who {
+    #[arg(long)]
+    staff: Option<String>,
+    #[arg(long)]
+    supervisor: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum StaffCmd {
     /// Add an account; the password comes from ZKDESK_NEW_PASSWORD or a prompt.
@@ -316,6 +331,8 @@ enum CardCmd {
         output: PathBuf,
         #[arg(long, default_value_t = 5)]
         count: usize,
+        #[command(flatten)]
+        who: Who,
     },
     /// Wait for one card: R = pcsc[:NAME] | serial:PATH[@BAUD] | sim:FILE.
     Read {
@@ -526,7 +543,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let dir = cli.data_dir.unwrap_or_else(zkdesk::store::default_data_dir);
     // Card, photo and camera commands touch no store (except the samples, read from the cache).
     match cli.command {
-        Command::Card { cmd: CardCmd::Samples { output, count } } => card_samples(&open(&dir)?, &output, count),
+        Command::Card { cmd: CardCmd::Samples { output, count, who } } => {
+            let desk = open(&dir)?;
+            let session = logged_in(&desk, who, json)?;
+            card_samples(&desk, &session, &output, count)
+        }
         Command::Card { cmd } => card(cmd),
         Command::Photo { cmd } => photo(cmd, json),
         Command::Camera { cmd } => camera(cmd, json),
@@ -538,7 +559,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Confirm { reader, photo, staff, supervisor, overrides, attachment, timeout } => {
             confirm(&open(&dir)?, json, ConfirmArgs { reader, photo, staff, supervisor, overrides, attachment, timeout })
         }
-        Command::Lookup { id_number } => lookup(&open(&dir)?, &id_number, json),
+        Command::Lookup { id_number, who } => {
+            let desk = open(&dir)?;
+            let session = logged_in(&desk, who, json)?;
+            lookup(&desk, &session, &id_number, json)
+        }
         Command::Blacklist { cmd } => blacklist(&open(&dir)?, cmd, json),
         Command::Audit { cmd: AuditCmd::Verify { province: false } } => audit_verify(&open(&dir)?, json),
         Command::Audit { cmd: AuditCmd::Verify { province: true } } => audit_verify_province(&open(&dir)?, json),
@@ -573,8 +598,20 @@ fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
     std::fs::write(path, bytes).map_err(|e| DeskError::storage(format!("cannot write {}: {e}", path.display())).into())
 }
 
-fn card_samples(desk: &Desk, output: &std::path::Path, count: usize) -> Result<(), Failure> {
-    let cards = desk.demo_cards(count)?;
+/// Logs in the person `who` names; a refused login is a refusal.
+fn logged_in(desk: &Desk, who: Who, json: bool) -> Result<zkdesk::desk::Session, Failure> {
+    match (who.staff, who.supervisor) {
+        (Some(id), _) => {
+            let pw = secret("ZKDESK_PASSWORD", "密码: ")?;
+            desk.login(&id, &pw, &now()).map_err(|e| refused(json, e))
+        }
+        (None, Some(id)) => supervisor_session(desk, &id, json),
+        (None, None) => unreachable!("clap requires --staff or --supervisor"),
+    }
+}
+
+fn card_samples(desk: &Desk, session: &zkdesk::desk::Session, output: &std::path::Path, count: usize) -> Result<(), Failure> {
+    let cards = desk.demo_cards(session, count)?;
     write_file(output, serde_json::to_string_pretty(&serde_json::json!({ "cards": cards })).expect("cards serialize").as_bytes())?;
     println!("{}", cards.len());
     Ok(())
@@ -686,8 +723,8 @@ fn sync(desk: &Desk, json: bool) -> Result<(), Failure> {
     }
 }
 
-fn lookup(desk: &Desk, id_number: &str, json: bool) -> Result<(), Failure> {
-    let items = desk.lookup(id_number)?;
+fn lookup(desk: &Desk, session: &zkdesk::desk::Session, id_number: &str, json: bool) -> Result<(), Failure> {
+    let items = desk.lookup(session, id_number)?;
     print(json, &serde_json::json!({ "items": items }), |_| {
         if items.is_empty() {
             return "未找到报名信息".to_string();

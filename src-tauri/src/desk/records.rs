@@ -22,7 +22,8 @@ impl Desk {
     }
 
     /// Registrations for an id number (15 or 18 digits), with what this station did.
-    pub fn lookup(&self, id_number: &str) -> Result<Vec<LookupItem>, DeskError> {
+    pub fn lookup(&self, session: &Session, id_number: &str) -> Result<Vec<LookupItem>, DeskError> {
+        self.authorize(session, Role::Counter, "lookup")?;
         let id = gb11643::normalise(id_number)?;
         registrations::by_id_number(self.store.conn(), &id)?
             .into_iter()
@@ -170,7 +171,8 @@ impl Desk {
 impl Desk {
     /// Cards for the simulated reader of the demo: candidates who can be confirmed here, then one
     /// of each common refusal (another county, already confirmed, 专升本 pending).
-    pub fn demo_cards(&self, confirmable: usize) -> Result<Vec<crate::idcard::IdentityCard>, DeskError> {
+    pub fn demo_cards(&self, session: &Session, confirmable: usize) -> Result<Vec<crate::idcard::IdentityCard>, DeskError> {
+        self.authorize(session, Role::Counter, "demo cards")?;
         let c = self.store.conn();
         let county = station::get(c)?.map(|s| s.county_code).unwrap_or_default();
         let mut regs = registrations::demo_picks(c, DemoPick::Confirmable, &county, confirmable as i64)?;
