@@ -36,6 +36,11 @@ fi
 
 if [ "$mode" = test ]; then
   scripts/testdata.sh
+  # An independent XLSX reader for the report tests, inside the clone (.cache is ignored by git).
+  if [ ! -d .cache/pylib/openpyxl ]; then
+    echo "setup: pip install openpyxl into .cache/pylib"
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target .cache/pylib openpyxl==3.1.5 et_xmlfile==2.0.0
+  fi
   # tauri-driver bridges WebDriver to WebKitWebDriver for the real-window test.
   if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
     echo "setup: cargo install tauri-driver"

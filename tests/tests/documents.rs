@@ -17,6 +17,27 @@ fn poppler(tool: &str, pdf: &std::path::Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The first page as 20 dpi grey pixels (poppler's pdftoppm, PGM).
+fn page_pixels(pdf: &std::path::Path, scratch: &std::path::Path) -> Vec<u8> {
+    let root = scratch.join(format!("page-{}", uuid::Uuid::now_v7()));
+    let out = std::process::Command::new("pdftoppm").args(["-r", "20", "-gray", "-singlefile", "-f", "1"]).arg(pdf).arg(&root).output().expect("pdftoppm runs");
+    assert!(out.status.success(), "pdftoppm: {}", String::from_utf8_lossy(&out.stderr));
+    let pgm = std::fs::read(root.with_extension("pgm")).expect("pdftoppm wrote the page");
+    // P5 header: magic, width, height, maxval, each followed by whitespace; then the pixels.
+    let mut fields = 0;
+    let mut i = 0;
+    while fields < 4 {
+        while pgm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        while !pgm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields += 1;
+    }
+    pgm[i + 1..].to_vec()
+}
+
 fn fonts(pdf: &std::path::Path) -> String {
     let out = std::process::Command::new("pdffonts").arg(pdf).output().expect("pdffonts runs");
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -26,9 +47,11 @@ fn fonts(pdf: &std::path::Path) -> String {
 fn station_with_one(sim: &Sim) -> (tempfile::TempDir, String, String) {
     let dir = supervised_station(sim);
     let d = dir.path();
-    let regs = confirmable(&Desk::open(d).unwrap(), 40);
-    // A name with a character outside the basic plane when there is one (生僻字), else any.
-    let reg = regs.iter().find(|r| r.name.chars().any(|c| c as u32 > 0xFFFF)).or(regs.first()).unwrap().clone();
+    let regs = confirmable(&Desk::open(d).unwrap(), 400);
+    // A name with 𠮷 (outside the basic plane) or another 生僻字 of CJK Extension A.
+    let rare = |r: &&zkdesk::domain::registration::Registration| r.name.contains('𠮷');
+    let ext_a = |r: &&zkdesk::domain::registration::Registration| r.name.chars().any(|c| ('\u{3400}'..='\u{4DBF}').contains(&c));
+    let reg = regs.iter().find(rare).or_else(|| regs.iter().find(ext_a)).expect("the seed has candidates with 生僻字").clone();
     let reader = card_file(d, &[card_for(&reg)]);
     let photo = good_photo_file(d);
     let c = ok("confirm", zkctl(d, &["--json", "confirm", "--reader", &reader, "--photo", photo.to_str().unwrap(), "--staff", "S001"], &ENV));
@@ -48,7 +71,13 @@ fn the_receipt_is_a_pdf_with_the_candidate_in_an_embedded_subset_font() {
     let text = poppler("pdftotext", &out);
     assert!(text.contains("现场确认回执"), "{text}");
     assert!(text.contains(&name), "the candidate's name {name:?} prints, rare characters included:\n{text}");
+    let desk = Desk::open(d).unwrap();
+    let staff = desk.login("S001", "shouli-2026", &now()).unwrap();
+    let receipt = desk.receipt(&id).unwrap();
+    assert!(text.contains(&receipt.id_number_masked), "the masked id number {}:\n{text}", receipt.id_number_masked);
+    assert!(text.contains(&receipt.admission_number), "the admission number {}:\n{text}", receipt.admission_number);
     assert!(!text.contains("420102199"), "the id number is masked on paper");
+    drop(staff);
     let f = fonts(&out);
     let row = f.lines().find(|l| l.contains("CID")).unwrap_or_else(|| panic!("a CID font: {f}"));
     assert!(row.split_whitespace().filter(|w| *w == "yes").count() >= 2, "embedded and subset: {row}");
@@ -60,7 +89,7 @@ fn the_receipt_is_a_pdf_with_the_candidate_in_an_embedded_subset_font() {
 
 #[test]
 fn the_day_sheet_and_range_report_carry_the_days_numbers() {
-    let sim = Sim::start("420102", 120, 96);
+    let sim = Sim::start("420102", 400, 96);
     let (dir, _, name) = station_with_one(&sim);
     let d = dir.path();
     let date = zkdesk::domain::office_day::of(&now()).to_string();
@@ -81,7 +110,7 @@ fn the_day_sheet_and_range_report_carry_the_days_numbers() {
 
 #[test]
 fn printing_goes_to_cups_and_a_failure_says_why_and_keeps_the_file() {
-    let sim = Sim::start("420102", 120, 97);
+    let sim = Sim::start("420102", 400, 97);
     let (dir, id, _) = station_with_one(&sim);
     let d = dir.path();
     let docs = d.join("documents");
@@ -106,5 +135,31 @@ fn printing_goes_to_cups_and_a_failure_says_why_and_keeps_the_file() {
     let o = desk.print_receipt(&staff, &id, &now()).unwrap();
     assert!(o.printed, "{}", o.message);
     assert!(o.message.contains("ZKDESK-PDF-"), "the CUPS job id is reported: {}", o.message);
+    // cups-pdf writes what it printed under the job owner's ~/PDF, named after the job's title
+    // (the file name, 回执-<id>.pdf, with non-ASCII bytes spelled out): wait for it to land.
+    let home = std::path::PathBuf::from(std::env::var_os("HOME").expect("HOME"));
+    let printed = (0..300)
+        .find_map(|_| {
+            // Complete once it ends with the PDF trailer (cups-pdf writes it in place).
+            let complete = |p: &std::path::PathBuf| std::fs::read(p).is_ok_and(|b| b.trim_ascii_end().ends_with(b"%%EOF"));
+            let found = std::fs::read_dir(home.join("PDF"))
+                .ok()?
+                .flatten()
+                .map(|e| e.path())
+                .find(|p| p.to_string_lossy().contains(&id) && complete(p));
+            if found.is_none() {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            found
+        })
+        .expect("cups-pdf wrote the printed receipt");
+    // cups-pdf re-renders through Ghostscript (text comes back without its Unicode map), so the
+    // printout is compared with the saved receipt as pictures: the same page, pixel for pixel near.
+    let (a, b) = (page_pixels(std::path::Path::new(&o.path), d), page_pixels(&printed, d));
+    assert_eq!(a.len(), b.len(), "same page size");
+    let diff = a.iter().zip(&b).map(|(x, y)| (*x as f64 - *y as f64).abs()).sum::<f64>() / a.len() as f64;
+    let ink = b.iter().filter(|p| **p < 128).count();
+    assert!(ink > b.len() / 200, "the printout is not blank ({ink} dark pixels)");
+    assert!(diff < 12.0, "the printout matches the receipt (mean difference {diff:.1} of 255)");
     assert!(!std::path::Path::new("回执-".to_string().as_str()).exists(), "nothing in the working directory");
 }

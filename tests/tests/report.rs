@@ -10,6 +10,16 @@ use zkdesk_tests::zkctl;
 
 
 
+/// The workbook as an independent reader sees it (openpyxl, installed by scripts/setup.sh into
+/// .cache/pylib): `{sheet: [[cell as text]]}`.
+fn openpyxl(path: &std::path::Path) -> Value {
+    let pylib = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.cache/pylib");
+    let script = "import json, sys, openpyxl\nwb = openpyxl.load_workbook(sys.argv[1])\nprint(json.dumps({ws.title: [[('' if c is None else str(c)) for c in row] for row in ws.iter_rows(values_only=True)] for ws in wb.worksheets}, ensure_ascii=False))";
+    let out = std::process::Command::new("python3").env("PYTHONPATH", &pylib).args(["-c", script]).arg(path).output().expect("python3 runs");
+    assert!(out.status.success(), "openpyxl: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// The text of one member of a zip file (XLSX), read with Python's standard library.
 fn zip_member(path: &std::path::Path, member: &str) -> String {
     let out = std::process::Command::new("python3")
@@ -80,6 +90,20 @@ fn reports_match_the_day_list_and_export_in_chinese() {
     assert!(strings.contains(&regs[1].name), "the list carries the candidates");
     let sheet = zip_member(&xlsx, "xl/worksheets/sheet1.xml");
     assert!(sheet.contains("<pane") && sheet.contains("frozen"), "frozen header row");
+    let wb = openpyxl(&xlsx);
+    let list = wb["确认明细"].as_array().unwrap();
+    assert_eq!(list[0][0], "确认时间");
+    assert_eq!(list[0][2], "姓名");
+    assert_eq!(list.len(), 1 + 4 + 1, "heading, the four confirmations, the totals row");
+    assert!(list[1][0].as_str().unwrap().starts_with(&date), "times are dates: {}", list[1][0]);
+    let totals = list.last().unwrap()[1].as_str().unwrap().to_string();
+    assert!(totals.contains("确认 3") && totals.contains("撤销 1"), "{totals}");
+    let stats = wb["统计"].as_array().unwrap();
+    let total_row = stats.iter().find(|r| r[0] == "合计").expect("a totals row");
+    for (col, key) in [(1, "confirmed"), (2, "revoked"), (3, "new"), (4, "enrolled"), (5, "flagged"), (6, "signed_off")] {
+        let n: f64 = total_row[col].as_str().unwrap().parse().unwrap();
+        assert_eq!(n as i64, r["total"][key].as_i64().unwrap(), "{key} in the XLSX equals the JSON");
+    }
 
     let json_range = d.join("range.json");
     ok("range json", zkctl(d, &["--json", "report", "range", "--supervisor", "A001", "--from", &yesterday, "--to", &date, "--format", "json", "-o", json_range.to_str().unwrap()], &ENV));
