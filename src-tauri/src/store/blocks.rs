@@ -67,9 +67,6 @@ pub fn untouched(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT COUNT(*) FROM number_block WHERE next_seq = first_seq", [], |r| r.get(0))
 }
 
-pub fn remaining(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("SELECT COALESCE(SUM(last_seq - next_seq + 1), 0) FROM number_block", [], |r| r.get(0))
-}
 
 pub fn has_request(conn: &Connection, request_id: &str) -> rusqlite::Result<bool> {
     Ok(conn.query_row("SELECT 1 FROM number_block WHERE request_id = ?1", [request_id], |_| Ok(())).optional()?.is_some())

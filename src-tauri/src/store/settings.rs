@@ -73,8 +73,6 @@ macro_rules! settings {
                 type Value = $value;
             }
         )*
-        /// Every key, for `settings show` and for tests.
-        pub const ALL_NAMES: &[&str] = &[$($name),*];
     };
 }
 
@@ -131,12 +129,6 @@ pub fn clear<S: Setting>(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Every stored setting as (name, text), for `zkctl settings show`.
-pub fn all(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
-    let mut stmt = conn.prepare("SELECT key, value FROM setting ORDER BY key")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    rows.collect()
-}
 
 #[cfg(test)]
 mod tests {
@@ -153,6 +145,6 @@ mod tests {
         c.execute("UPDATE setting SET value = 'soon' WHERE key = 'clock_offset_ms'", []).unwrap();
         assert_eq!(get::<ClockOffsetMs>(c).unwrap(), None, "text that is not an i64 is unset, not a panic");
         clear::<ClockOffsetMs>(c).unwrap();
-        assert!(all(c).unwrap().iter().all(|(k, _)| k != ClockOffsetMs::NAME));
+        assert_eq!(get::<ClockOffsetMs>(c).unwrap(), None, "cleared");
     }
 }
