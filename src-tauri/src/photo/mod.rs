@@ -1,5 +1,6 @@
 //! The standard photo (Hubei): JPEG, 480×640, 300 dpi in the JFIF header, 20–40 KB, blue
-//! background, one frontal face, eyes 30–50% of the height from the top.
+//! background, one frontal face, eyes 30–50% of the height from the top (placed by YuNet's eye
+//! landmarks).
 //! Invariant: every photo [`make`] returns meets size, dpi and byte range exactly; face and
 //! background problems are reported as checks (pass / warn / fail), never silently passed.
 
@@ -27,7 +28,7 @@ pub struct Spec {
     pub eye_line: f32,
     pub eye_line_min: f32,
     pub eye_line_max: f32,
-    /// Face box height as a fraction of the photo height.
+    /// YuNet face box height (forehead to chin) as a fraction of the photo height.
     pub face_height: f32,
     /// A face smaller than this (pixels, in the source) is too small to crop from.
     pub min_face_px: u32,
@@ -35,7 +36,7 @@ pub struct Spec {
 
 impl Default for Spec {
     fn default() -> Self {
-        Spec { eye_line: 0.40, eye_line_min: 0.30, eye_line_max: 0.50, face_height: 0.30, min_face_px: 80 }
+        Spec { eye_line: 0.40, eye_line_min: 0.30, eye_line_max: 0.50, face_height: 0.36, min_face_px: 80 }
     }
 }
 
@@ -53,6 +54,10 @@ pub struct SpecPhoto {
     /// blue | white | red | other
     pub background: String,
     pub checks: Vec<Check>,
+    /// The face the checks and the match are about, in the spec photo's coordinates.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub face: Option<face::FaceBox>,
 }
 
 impl SpecPhoto {
@@ -96,6 +101,8 @@ pub fn make(input: &DynamicImage, spec: &Spec, detector: &mut face::FaceDetector
     if let Some(f) = faces.first() {
         list.push(checks::face_size(f, spec));
         list.push(checks::position(&plan));
+        list.push(checks::pose(f));
+        list.push(checks::looking(f));
     }
     let (background, bg_checks) = checks::background(&out, plan.face_in_output.as_ref());
     list.extend(bg_checks);
@@ -110,5 +117,6 @@ pub fn make(input: &DynamicImage, spec: &Spec, detector: &mut face::FaceDetector
         face_count: faces.len() as u32,
         background,
         checks: list,
+        face: plan.face_in_output,
     })
 }
