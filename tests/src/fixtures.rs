@@ -95,7 +95,7 @@ pub fn record(desk: &Desk, reg: &Registration, number: Option<Option<String>>) -
             height: 640,
             dpi: 300,
         },
-        checks: Checks { face_count: 1, background: "blue".into(), face_match_score: None },
+        checks: Checks { face_count: 1, background: "blue".into(), face_match_score: None, face_match_model: None },
         admission_number,
         flags: vec![],
         attachments: vec![],

@@ -23,6 +23,10 @@ pub enum RefusalCode {
     Blacklisted,
     PhotoRejected,
     NotAuthorized,
+    /// The live face scored below the review band against the chip photo.
+    FaceMismatch,
+    /// 替考: the same face was confirmed today at this station under another id number.
+    SameFaceOtherId,
 }
 
 impl RefusalCode {
@@ -39,6 +43,8 @@ impl RefusalCode {
             RefusalCode::Blacklisted => "BLACKLISTED",
             RefusalCode::PhotoRejected => "PHOTO_REJECTED",
             RefusalCode::NotAuthorized => "NOT_AUTHORIZED",
+            RefusalCode::FaceMismatch => "FACE_MISMATCH",
+            RefusalCode::SameFaceOtherId => "SAME_FACE_OTHER_ID",
         }
     }
 }

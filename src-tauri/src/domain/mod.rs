@@ -3,6 +3,7 @@
 pub mod confirmation;
 pub mod eligibility;
 pub mod error;
+pub mod face_match;
 pub mod office_day;
 pub mod registration;
 pub mod staff;

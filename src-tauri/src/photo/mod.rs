@@ -58,6 +58,14 @@ pub struct SpecPhoto {
     #[serde(skip)]
     #[ts(skip)]
     pub face: Option<face::FaceBox>,
+    /// The face's landmarks in the spec photo (eye on the image's left, eye on its right, nose,
+    /// mouth corners), for the screen and `zkctl photo make`.
+    #[ts(type = "Array<[number, number]> | null")]
+    pub landmarks: Option<Vec<[f32; 2]>>,
+    /// The SFace embedding of the face, taken from the source image (for the match score).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub embedding: Option<crate::face::Embedding>,
 }
 
 impl SpecPhoto {
@@ -89,13 +97,20 @@ pub fn decode(bytes: &[u8]) -> Result<DynamicImage, PhotoError> {
     image::load_from_memory(bytes).map_err(|e| PhotoError::Decode(e.to_string()))
 }
 
-/// Any photograph → the spec JPEG plus its checks.
+/// Any photograph → the spec JPEG plus its checks, and the face's embedding for the match
+/// (computed on a second thread while the crop is cut and encoded).
 pub fn make(input: &DynamicImage, spec: &Spec, detector: &mut face::FaceDetector) -> Result<SpecPhoto, PhotoError> {
     let rgb: RgbImage = input.to_rgb8();
     let faces = detector.detect(&rgb);
     let plan = crop::plan(rgb.width(), rgb.height(), faces.first().copied(), spec);
-    let out = crop::apply(&rgb, &plan);
-    let jpeg = encode::jpeg_in_range(&out)?;
+    let engine = detector.engine();
+    let (out, jpeg, embedding) = std::thread::scope(|scope| {
+        let embedding = faces.first().map(|f| scope.spawn(|| engine.embed(&rgb, f)));
+        let out = crop::apply(&rgb, &plan);
+        let jpeg = encode::jpeg_in_range(&out);
+        (out, jpeg, embedding.map(|h| h.join().expect("the embedding thread does not panic")))
+    });
+    let jpeg = jpeg?;
     let mut list = Vec::new();
     list.push(checks::face_count(faces.len()));
     if let Some(f) = faces.first() {
@@ -117,6 +132,18 @@ pub fn make(input: &DynamicImage, spec: &Spec, detector: &mut face::FaceDetector
         face_count: faces.len() as u32,
         background,
         checks: list,
+        landmarks: plan.face_in_output.map(|f| f.landmarks.to_vec()),
         face: plan.face_in_output,
+        embedding,
     })
+}
+
+/// The face match score (cosine) of a spec photo's face against the best face of `other`;
+/// `None` when either has no face.
+pub fn compare(made: &SpecPhoto, other: &DynamicImage) -> Option<f64> {
+    let live = made.embedding.as_ref()?;
+    let engine = crate::face::Engine::shared();
+    let rgb = other.to_rgb8();
+    let f = engine.detect(&rgb).into_iter().next()?;
+    Some(live.cosine(&engine.embed(&rgb, &f)) as f64)
 }

@@ -39,6 +39,15 @@ impl SettingValue for u32 {
     }
 }
 
+impl SettingValue for f64 {
+    fn encode(&self) -> String {
+        self.to_string()
+    }
+    fn decode(text: &str) -> Option<Self> {
+        text.parse().ok().filter(|v: &f64| v.is_finite())
+    }
+}
+
 impl SettingValue for DateTime<FixedOffset> {
     fn encode(&self) -> String {
         self.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
@@ -107,6 +116,11 @@ settings! {
     ReceiptOfficeName = "receipt_office_name": String;
     /// The CUPS printer receipts go to.
     Printer = "printer": String;
+    /// Face match (cosine): at or above this the live face is the chip photo's (default 0.45).
+    FacePassBand = "face_pass_band": f64;
+    /// Face match: from this up to the pass band, 存疑 (flag face_mismatch, signed off later);
+    /// below it a supervisor must authorise at the counter (default 0.30).
+    FaceReviewBand = "face_review_band": f64;
 }
 
 pub fn get<S: Setting>(conn: &Connection) -> rusqlite::Result<Option<S::Value>> {
