@@ -131,20 +131,11 @@ impl Engine {
 
     /// Faces in the image, best first, in the image's own coordinates.
     pub fn detect(&self, img: &RgbImage) -> Vec<Face> {
-        let (w, h) = img.dimensions();
-        if w < 16 || h < 16 {
+        if img.width() < 16 || img.height() < 16 {
             return Vec::new();
         }
-        let s = (DETECT_SIZE as f32 / w as f32).min(DETECT_SIZE as f32 / h as f32).min(1.0);
-        let small;
-        let src = if s < 1.0 {
-            let (sw, sh) = (((w as f32 * s).round() as u32).clamp(1, 640), ((h as f32 * s).round() as u32).clamp(1, 640));
-            small = imageops::resize(img, sw, sh, imageops::FilterType::Triangle);
-            &small
-        } else {
-            img
-        };
-        let s = if s < 1.0 { src.width() as f32 / w as f32 } else { 1.0 };
+        let (copy, s) = detection_copy(img);
+        let src = copy.as_ref().unwrap_or(img);
         detect_raw(&self.yunet, src).into_iter().map(|f| f.scaled(s)).collect()
     }
 
@@ -157,6 +148,18 @@ impl Engine {
         let n = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
         Embedding(v.into_iter().map(|x| x / n).collect())
     }
+}
+
+/// The copy YuNet sees: the image scaled down (never up) to fit 640×640, and the scale
+/// (`None` when the image fits as it is).
+pub fn detection_copy(img: &RgbImage) -> (Option<RgbImage>, f32) {
+    let (w, h) = img.dimensions();
+    let s = (DETECT_SIZE as f32 / w as f32).min(DETECT_SIZE as f32 / h as f32);
+    if s >= 1.0 {
+        return (None, 1.0);
+    }
+    let (sw, sh) = (((w as f32 * s).round() as u32).clamp(1, 640), ((h as f32 * s).round() as u32).clamp(1, 640));
+    (Some(imageops::resize(img, sw, sh, imageops::FilterType::Triangle)), sw as f32 / w as f32)
 }
 
 /// NCHW floats 0..255, in BGR order (YuNet, as OpenCV feeds it) or RGB (SFace).
