@@ -41,10 +41,13 @@ fn main() {
         let f = engine.detect(&chip)[0];
         engine.embed(&chip, &f)
     };
-    report("card read: chip photo detect + embed", time(10, || {
-        let f = engine.detect(&chip)[0];
-        engine.embed(&chip, &f)
-    }));
+    report(
+        "card read: chip photo detect + embed",
+        time(10, || {
+            let f = engine.detect(&chip)[0];
+            engine.embed(&chip, &f)
+        }),
+    );
 
     // A camera frame: 640×480 around the portrait.
     let frame = image("faces/obama.jpg").resize(640, 480, image::imageops::FilterType::Triangle);
@@ -58,13 +61,19 @@ fn main() {
     let f = engine.detect(&rgb)[0];
     report("SFace align + embed, one face", time(20, || engine.embed(&rgb, &f)));
     let mut det = FaceDetector::new();
-    report("capture → spec JPEG + checks + match score", time(20, || {
-        let p = photo::make(&frame, &Spec::default(), &mut det).unwrap();
-        p.embedding.as_ref().map(|e| e.cosine(&chip_embedding))
-    }));
+    report(
+        "capture → spec JPEG + checks + match score",
+        time(20, || {
+            let p = photo::make(&frame, &Spec::default(), &mut det).unwrap();
+            p.embedding.as_ref().map(|e| e.cosine(&chip_embedding))
+        }),
+    );
     let big = image("faces/obama3.jpg");
-    report("same, from a 1434×2333 photo file", time(10, || {
-        let p = photo::make(&big, &Spec::default(), &mut det).unwrap();
-        p.embedding.as_ref().map(|e| e.cosine(&chip_embedding))
-    }));
+    report(
+        "same, from a 1434×2333 photo file",
+        time(10, || {
+            let p = photo::make(&big, &Spec::default(), &mut det).unwrap();
+            p.embedding.as_ref().map(|e| e.cosine(&chip_embedding))
+        }),
+    );
 }

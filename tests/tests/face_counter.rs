@@ -173,7 +173,8 @@ impl Counter {
     /// studios, not the face (tests/tests/photo.rs covers them): only failures of those two are
     /// dropped, so that the face match is what decides here.
     fn capture(&self, s: &mut CounterSession, name: &str) {
-        let mut p: SpecPhoto = photo::make(&image::DynamicImage::ImageRgb8(face_photo(name)), &Spec::default(), &mut FaceDetector::new()).unwrap();
+        let mut p: SpecPhoto =
+            photo::make(&image::DynamicImage::ImageRgb8(face_photo(name)), &Spec::default(), &mut FaceDetector::new()).unwrap();
         p.checks.retain(|c| !(c.result == Outcome::Fail && c.name.starts_with("background")));
         self.desk.counter_photo(s, p).unwrap();
         eprintln!("live {name}: score {:?}, refusals {:?}", s.view().face_match_score, codes(s));
@@ -264,7 +265,10 @@ fn the_fail_band_is_refused_until_a_supervisor_authorises() {
     assert!(!v.can_confirm && v.lifts(Flag::FaceMismatch));
     assert_eq!(c.confirm(&mut s, 1).unwrap_err().code, ErrorCode::Refused);
     // Counter staff cannot authorise it; a supervisor can.
-    assert_eq!(c.desk.counter_override(&mut s, Flag::FaceMismatch, "S001", "shouli-2026", &at(NOW)).unwrap_err().code, ErrorCode::NotAuthorized);
+    assert_eq!(
+        c.desk.counter_override(&mut s, Flag::FaceMismatch, "S001", "shouli-2026", &at(NOW)).unwrap_err().code,
+        ErrorCode::NotAuthorized
+    );
     c.desk.counter_override(&mut s, Flag::FaceMismatch, "A001", "zhuguan-2026", &at(NOW)).unwrap();
     assert!(s.view().can_confirm);
     // A retake is a new photo: the authorisation was for the one the supervisor saw.
@@ -272,12 +276,7 @@ fn the_fail_band_is_refused_until_a_supervisor_authorises() {
     assert_eq!(codes(&s), vec!["FACE_MISMATCH"]);
     c.desk.counter_override(&mut s, Flag::FaceMismatch, "A001", "zhuguan-2026", &at(NOW)).unwrap();
     c.confirm(&mut s, 1).unwrap();
-    let flags: String = c
-        .desk
-        .store()
-        .conn()
-        .query_row("SELECT flags FROM confirmation", [], |r| r.get(0))
-        .unwrap();
+    let flags: String = c.desk.store().conn().query_row("SELECT flags FROM confirmation", [], |r| r.get(0)).unwrap();
     assert!(flags.contains("face_mismatch") && flags.contains("supervisor_override"), "{flags}");
 }
 
@@ -317,7 +316,9 @@ fn the_same_face_under_another_id_number_raises_the_alert() {
         .desk
         .store()
         .conn()
-        .query_row("SELECT COUNT(*) FROM audit_event WHERE kind = 'override_granted' AND detail LIKE '%SAME_FACE_OTHER_ID%'", [], |r| r.get(0))
+        .query_row("SELECT COUNT(*) FROM audit_event WHERE kind = 'override_granted' AND detail LIKE '%SAME_FACE_OTHER_ID%'", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(audit, 1, "the supervisor's authorisation is audited");
 }

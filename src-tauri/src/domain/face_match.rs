@@ -87,11 +87,7 @@ pub struct EarlierFace<'a> {
 /// 替考: the best-scoring earlier face of today under another id number, at or above the pass
 /// band.
 pub fn same_face_other_id<'a>(id_number: &str, earlier: &[EarlierFace<'a>], bands: &Bands) -> Option<EarlierFace<'a>> {
-    earlier
-        .iter()
-        .filter(|e| e.id_number != id_number && e.score >= bands.pass)
-        .max_by(|a, b| a.score.total_cmp(&b.score))
-        .cloned()
+    earlier.iter().filter(|e| e.id_number != id_number && e.score >= bands.pass).max_by(|a, b| a.score.total_cmp(&b.score)).cloned()
 }
 
 /// The 替考 alert as a refusal: only a supervisor at the counter lifts it.
@@ -113,7 +109,10 @@ mod tests {
     #[test]
     fn bands_split_the_scores() {
         let b = Bands::default();
-        assert_eq!((b.band(0.80), b.band(0.45), b.band(0.44), b.band(0.30), b.band(0.29)), (Band::Pass, Band::Pass, Band::Review, Band::Review, Band::Fail));
+        assert_eq!(
+            (b.band(0.80), b.band(0.45), b.band(0.44), b.band(0.30), b.band(0.29)),
+            (Band::Pass, Band::Pass, Band::Review, Band::Review, Band::Fail)
+        );
         assert_eq!(flag(0.40, &b), Some(Flag::FaceMismatch));
         assert_eq!(flag(0.50, &b), None);
         assert!(refusal(0.31, &b).is_none());

@@ -28,8 +28,7 @@ const SCORE_THRESHOLD: f32 = 0.6;
 const NMS_IOU: f32 = 0.3;
 /// SFace's aligned input and where the five landmarks go in it (the ArcFace template).
 const ALIGN: usize = 112;
-const TEMPLATE: [[f32; 2]; 5] =
-    [[38.2946, 51.6963], [73.5318, 51.5014], [56.0252, 71.7366], [41.5493, 92.3655], [70.7299, 92.2041]];
+const TEMPLATE: [[f32; 2]; 5] = [[38.2946, 51.6963], [73.5318, 51.5014], [56.0252, 71.7366], [41.5493, 92.3655], [70.7299, 92.2041]];
 
 /// One face in image coordinates. Landmarks in YuNet's order, as seen on screen: the eye on the
 /// image's left, the eye on its right, the nose tip, the left and right mouth corners.

@@ -81,7 +81,13 @@ pub fn fold(graph: &mut GraphProto) -> TractResult<usize> {
             i += 1;
             continue;
         };
-        let data = dequantize(inputs[0], inputs[1], inputs.get(2).copied(), attr_i(node, "axis").unwrap_or(1), attr_i(node, "block_size").unwrap_or(0))?;
+        let data = dequantize(
+            inputs[0],
+            inputs[1],
+            inputs.get(2).copied(),
+            attr_i(node, "axis").unwrap_or(1),
+            attr_i(node, "block_size").unwrap_or(0),
+        )?;
         let t = TensorProto {
             name: node.output[0].clone(),
             dims: inputs[0].dims.clone(),
@@ -94,7 +100,8 @@ pub fn fold(graph: &mut GraphProto) -> TractResult<usize> {
         folded += 1;
     }
     // Initializers and inputs nothing reads any more (the quantised weights, stale inputs).
-    let read: HashSet<String> = graph.node.iter().flat_map(|n| n.input.iter().cloned()).chain(graph.output.iter().map(|o| o.name.clone())).collect();
+    let read: HashSet<String> =
+        graph.node.iter().flat_map(|n| n.input.iter().cloned()).chain(graph.output.iter().map(|o| o.name.clone())).collect();
     graph.initializer.retain(|t| read.contains(&t.name));
     graph.input.retain(|v| read.contains(&v.name));
     Ok(folded)
@@ -109,7 +116,11 @@ pub fn load(bytes: &[u8], input: &str, shape: &[usize]) -> TractResult<Plan> {
     // The real input first (an input that is also an initializer is a constant, not an input).
     let inits: HashSet<String> = graph.initializer.iter().map(|t| t.name.clone()).collect();
     graph.input.retain(|v| !inits.contains(&v.name));
-    ensure!(graph.input.len() == 1 && graph.input[0].name == input, "inputs: {:?}", graph.input.iter().map(|v| &v.name).collect::<Vec<_>>());
+    ensure!(
+        graph.input.len() == 1 && graph.input[0].name == input,
+        "inputs: {:?}",
+        graph.input.iter().map(|v| &v.name).collect::<Vec<_>>()
+    );
     let model = framework.model_for_proto_model(&proto)?;
     let model = model.with_input_fact(0, f32::fact(shape).into())?;
     model.into_optimized()?.into_runnable()

@@ -59,7 +59,12 @@ pub fn live_between_days(conn: &Connection, model: &str, from: &str, to: &str) -
          ORDER BY f.confirmed_at",
     )?;
     let rows = stmt.query_map(params![model, from, to], |r| {
-        Ok(StoredFace { confirmation_id: r.get(0)?, id_number: r.get(1)?, confirmed_at: r.get(2)?, vector: unblob(&r.get::<_, Vec<u8>>(3)?) })
+        Ok(StoredFace {
+            confirmation_id: r.get(0)?,
+            id_number: r.get(1)?,
+            confirmed_at: r.get(2)?,
+            vector: unblob(&r.get::<_, Vec<u8>>(3)?),
+        })
     })?;
     rows.collect()
 }
