@@ -322,3 +322,15 @@ fn the_same_face_under_another_id_number_raises_the_alert() {
         .unwrap();
     assert_eq!(audit, 1, "the supervisor's authorisation is audited");
 }
+
+#[test]
+fn a_station_may_switch_the_same_face_check_off() {
+    let c = counter();
+    settings::set::<settings::FaceSameFaceCheck>(c.desk.store().conn(), &false).unwrap();
+    let mut s = c.swipe(1, None);
+    c.capture(&mut s, "obama.jpg");
+    c.confirm(&mut s, 1).unwrap();
+    let mut s = c.swipe(2, None);
+    c.capture(&mut s, "obama2.jpg");
+    assert!(codes(&s).is_empty() && s.view().same_face.is_none(), "{:?}", s.view().refusals);
+}

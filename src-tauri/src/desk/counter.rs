@@ -19,7 +19,7 @@ use crate::domain::{DeskError, ErrorCode, Role};
 use crate::idcard::{gb11643, IdType, IdentityCard};
 use crate::photo::{self, SpecPhoto};
 use crate::store::confirmations::{self, NumberSource, PhotoRow};
-use crate::store::settings::{self, ClockOffsetMs, FacePassBand, FaceReviewBand, Reference};
+use crate::store::settings::{self, ClockOffsetMs, FacePassBand, FaceReviewBand, FaceSameFaceCheck, Reference};
 use crate::store::{audit, blacklist, blocks, faces, registrations, station};
 
 pub use crate::domain::confirmation::CardSource;
@@ -432,7 +432,8 @@ impl Desk {
         let Some(live) = made.embedding.as_ref() else { return Ok(FaceMatch { score: None, bands, same_face: None }) };
         let score = s.chip_embedding.as_ref().map(|chip| live.cosine(chip) as f64);
         let mut same_face = None;
-        if let (Some(day), Some(card)) = (s.day, s.card.as_ref()) {
+        let check = settings::get::<FaceSameFaceCheck>(self.store.conn())?.unwrap_or(true);
+        if let (true, Some(day), Some(card)) = (check, s.day, s.card.as_ref()) {
             let c = self.store.conn();
             let (from, to) = ((day - chrono::Days::new(1)).to_string(), (day + chrono::Days::new(1)).to_string());
             let stored: Vec<faces::StoredFace> = faces::live_between_days(c, crate::face::MATCH_MODEL, &from, &to)?

@@ -39,6 +39,15 @@ impl SettingValue for u32 {
     }
 }
 
+impl SettingValue for bool {
+    fn encode(&self) -> String {
+        self.to_string()
+    }
+    fn decode(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
 impl SettingValue for f64 {
     fn encode(&self) -> String {
         self.to_string()
@@ -121,6 +130,9 @@ settings! {
     /// Face match: from this up to the pass band, 存疑 (flag face_mismatch, signed off later);
     /// below it a supervisor must authorise at the counter (default 0.30).
     FaceReviewBand = "face_review_band": f64;
+    /// The 替考 check (the same face confirmed today under another id number); on unless set
+    /// to false (a training station where one volunteer plays every candidate).
+    FaceSameFaceCheck = "face_same_face_check": bool;
 }
 
 pub fn get<S: Setting>(conn: &Connection) -> rusqlite::Result<Option<S::Value>> {
