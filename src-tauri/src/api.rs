@@ -56,7 +56,7 @@ macro_rules! transport_enum {
 
 transport_enum! { StageName from crate::desk::counter::Stage { Idle, Refused, Matched, PhotoTaken, Confirmed } }
 transport_enum! { CardSourceName from CardSource { Chip, Manual } }
-transport_enum! { FlagName from Flag { ManualEntry, NameMismatch, CardExpired, PaperPriorEducation, SupervisorOverride } }
+transport_enum! { FlagName from Flag { ManualEntry, NameMismatch, CardExpired, PaperPriorEducation, SupervisorOverride, FaceMismatch } }
 transport_enum! { ConfirmationStateName from ConfirmationState { Pending, Accepted, Rejected, Revoked } }
 transport_enum! { LocalStatusName from LocalStatus { None, Pending, Accepted, Rejected, Revoked } }
 transport_enum! { CheckResult from crate::photo::Outcome { Pass, Warn, Fail } }
@@ -412,9 +412,39 @@ pub struct CounterView {
     pub notice: Option<String>,
     /// The photo from the card's chip, when a vendor WLT decoder is configured.
     pub chip_photo_jpeg_base64: Option<String>,
+    /// The live face against the chip photo (cosine, −1..1), when both have a face.
+    pub face_match_score: Option<f64>,
+    /// The score and its band in Chinese (e.g. 人证比对 72 分（通过）).
+    pub face_match_text: Option<String>,
+    /// 替考: the same face confirmed today under another id number; show both photos side by side.
+    pub same_face: Option<SameFaceAlert>,
     /// A photo may be taken now.
     pub can_capture: bool,
     pub can_confirm: bool,
+}
+
+/// The earlier confirmation a 替考 alert points at.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SameFaceAlert {
+    pub confirmation_id: String,
+    pub id_number_masked: String,
+    pub name: String,
+    pub confirmed_at: String,
+    pub score: f64,
+    pub photo_jpeg_base64: String,
+}
+
+impl From<&crate::desk::counter::SameFace> for SameFaceAlert {
+    fn from(s: &crate::desk::counter::SameFace) -> Self {
+        SameFaceAlert {
+            confirmation_id: s.confirmation_id.clone(),
+            id_number_masked: s.id_number_masked.clone(),
+            name: s.name.clone(),
+            confirmed_at: s.confirmed_at.clone(),
+            score: s.score,
+            photo_jpeg_base64: b64(&s.photo_jpeg),
+        }
+    }
 }
 
 impl From<&crate::desk::counter::CounterView> for CounterView {
@@ -431,6 +461,9 @@ impl From<&crate::desk::counter::CounterView> for CounterView {
             receipt: v.receipt.clone(),
             notice: v.notice.clone(),
             chip_photo_jpeg_base64: v.chip_photo_jpeg.as_deref().map(b64),
+            face_match_score: v.face_match_score,
+            face_match_text: v.face_match_text.clone(),
+            same_face: v.same_face.as_ref().map(Into::into),
             can_capture: v.can_capture,
             can_confirm: v.can_confirm,
         }

@@ -6,7 +6,8 @@
 //!   staff-facing Chinese text. No IO, no clock: time and ids are passed in.
 //! - [`idcard`]  second-generation ID cards: SAM_V codec, text parser, GB 11643, readers, detection.
 //! - [`camera`]  webcam (nokhwa), still file or test pattern; the preview loop on its own thread.
-//! - [`photo`]   the standard photo: face box, crop, spec JPEG, quality checks.
+//! - [`face`]    faces: YuNet detection with landmarks, SFace embeddings, in-process (tract).
+//! - [`photo`]   the standard photo: crop on the eye line, spec JPEG, quality checks.
 //! - [`report`]  documents: CSV, XLSX and PDF (krilla, CJK font subset) made from reports.
 //! - [`printing`] CUPS through `lp`, failures explained.
 //! - [`store`]   the one SQLite file: the only module with SQL; repositories, typed settings,
@@ -25,6 +26,7 @@ pub mod api;
 pub mod camera;
 pub mod desk;
 pub mod domain;
+pub mod face;
 pub mod files;
 pub mod idcard;
 pub mod photo;

@@ -95,7 +95,7 @@ pub fn record(desk: &Desk, reg: &Registration, number: Option<Option<String>>) -
             height: 640,
             dpi: 300,
         },
-        checks: Checks { face_count: 1, background: "blue".into(), face_match_score: None },
+        checks: Checks { face_count: 1, background: "blue".into(), face_match_score: None, face_match_model: None },
         admission_number,
         flags: vec![],
         attachments: vec![],
@@ -123,8 +123,14 @@ pub fn card_file(dir: &std::path::Path, cards: &[zkdesk::idcard::IdentityCard]) 
     format!("sim:{}", path.display())
 }
 
-/// The portrait on blue as a PNG file: a photo that passes every check.
+/// The portrait on blue as a PNG file: a photo that passes every check. Every candidate of a
+/// test gets this one face, which the station's 替考 check would rightly stop, so the check is
+/// switched off in the data directory `dir` (`face_same_face_check`; tests/tests/face_counter.rs
+/// tests it).
 pub fn good_photo_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let desk = zkdesk::desk::Desk::open(dir).unwrap();
+    zkdesk::store::settings::set::<zkdesk::store::settings::FaceSameFaceCheck>(desk.store().conn(), &false).unwrap();
+    drop(desk);
     let path = dir.join("portrait.png");
     if !path.exists() {
         std::fs::write(&path, crate::photos::png_bytes(&crate::photos::on_blue())).unwrap();

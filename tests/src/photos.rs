@@ -82,3 +82,12 @@ pub fn png_bytes(img: &RgbImage) -> Vec<u8> {
     img.write_to(&mut out, image::ImageFormat::Png).unwrap();
     out.into_inner()
 }
+
+/// The portraits of the face_recognition==1.3.0 sdist's tests (fetched by scripts/testdata.sh):
+/// obama.jpg, obama2.jpg, obama3.jpg (one person) and biden.jpg (another).
+pub fn face_photo(name: &str) -> RgbImage {
+    testdata(&format!("faces/{name}"))
+}
+
+pub const SAME_PERSON: [&str; 3] = ["obama.jpg", "obama2.jpg", "obama3.jpg"];
+pub const OTHER_PERSON: &str = "biden.jpg";

@@ -11,7 +11,7 @@ export type StageName = "idle" | "refused" | "matched" | "photo_taken" | "confir
 
 export type CardSourceName = "chip" | "manual";
 
-export type FlagName = "manual_entry" | "name_mismatch" | "card_expired" | "paper_prior_education" | "supervisor_override";
+export type FlagName = "manual_entry" | "name_mismatch" | "card_expired" | "paper_prior_education" | "supervisor_override" | "face_mismatch";
 
 export type ConfirmationStateName = "pending" | "accepted" | "rejected" | "revoked";
 
@@ -147,6 +147,8 @@ admission_number: string, confirmed_at: string, station_id: string, office_name:
  */
 state: ConfirmationStateName, };
 
+export type SameFaceAlert = { confirmation_id: string, id_number_masked: string, name: string, confirmed_at: string, score: number, photo_jpeg_base64: string, };
+
 export type CounterView = { stage: StageName, card: CardInfo | null, card_source: CardSourceName | null, registration: RegistrationInfo | null, 
 /**
  * What still stands in the way (refusals not yet lifted).
@@ -160,6 +162,18 @@ notice: string | null,
  * The photo from the card's chip, when a vendor WLT decoder is configured.
  */
 chip_photo_jpeg_base64: string | null, 
+/**
+ * The live face against the chip photo (cosine, −1..1), when both have a face.
+ */
+face_match_score: number | null, 
+/**
+ * The score and its band in Chinese (e.g. 人证比对 72 分（通过）).
+ */
+face_match_text: string | null, 
+/**
+ * 替考: the same face confirmed today under another id number; show both photos side by side.
+ */
+same_face: SameFaceAlert | null, 
 /**
  * A photo may be taken now.
  */

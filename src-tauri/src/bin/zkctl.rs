@@ -379,11 +379,15 @@ enum CameraCmd {
 
 #[derive(Subcommand)]
 enum PhotoCmd {
-    /// Any photograph → the spec JPEG (480×640, 300 dpi, 20–40 KB) plus the checks.
+    /// Any photograph → the spec JPEG (480×640, 300 dpi, 20–40 KB) plus the checks and the
+    /// face's landmarks; with --compare, the face match score against another photo.
     Make {
         input: PathBuf,
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
+        /// Another photo (e.g. the chip photo): print the cosine score of the two faces.
+        #[arg(long, value_name = "FILE")]
+        compare: Option<PathBuf>,
     },
 }
 
@@ -495,8 +499,15 @@ fn card(cmd: CardCmd) -> Result<(), Failure> {
 /// `photo make`: exit 0 when the photo was written and no check failed.
 fn photo(cmd: PhotoCmd, json: bool) -> Result<(), Failure> {
     use zkdesk::photo;
-    let PhotoCmd::Make { input, output } = cmd;
+    let PhotoCmd::Make { input, output, compare } = cmd;
     let bytes = zkdesk::files::read_bounded(&input, photo::MAX_FILE_BYTES as u64).map_err(|d| usage("无法读取照片文件（文件不存在或过大）", d))?;
+    let other = match &compare {
+        Some(path) => {
+            let b = zkdesk::files::read_bounded(path, photo::MAX_FILE_BYTES as u64).map_err(|d| usage("无法读取比对照片文件（文件不存在或过大）", d))?;
+            Some(photo::decode(&b).map_err(|e| usage(e.message(), format!("{}: {e}", path.display())))?)
+        }
+        None => None,
+    };
     let made = photo::decode(&bytes).and_then(|img| photo::make(&img, &photo::Spec::default(), &mut photo::face::FaceDetector::new()));
     let p = match made {
         Ok(p) => p,
@@ -513,10 +524,25 @@ fn photo(cmd: PhotoCmd, json: bool) -> Result<(), Failure> {
     std::fs::write(&output, &p.jpeg).map_err(|e| DeskError::storage(format!("cannot write {}: {e}", output.display())))?;
     let mut v = serde_json::to_value(&p).expect("photo serializes");
     v["written"] = true.into();
+    let score = other.as_ref().map(|o| photo::compare(&p, o));
+    if let Some(score) = score {
+        v["face_match_score"] = score.into();
+        v["face_match_model"] = zkdesk::face::MATCH_MODEL.into();
+    }
     if json {
         println!("{v}");
     } else {
         println!("已生成 {}（{} 字节，{}×{}，{} dpi）", output.display(), p.bytes, p.width, p.height, p.dpi);
+        if let Some(l) = &p.landmarks {
+            let names = ["左侧眼", "右侧眼", "鼻尖", "左嘴角", "右嘴角"];
+            let pts: Vec<String> = names.iter().zip(l).map(|(n, q)| format!("{n} ({:.0}, {:.0})", q[0], q[1])).collect();
+            println!("  人脸关键点（成片坐标）：{}", pts.join("，"));
+        }
+        match score {
+            Some(Some(s)) => println!("  {}", zkdesk::domain::face_match::describe(s, &Default::default())),
+            Some(None) => println!("  无法比对：两张照片中须各有一张人脸"),
+            None => {}
+        }
         for c in &p.checks {
             let mark = match c.result {
                 photo::Outcome::Pass => "通过",

@@ -12,13 +12,15 @@ use super::{rfc3339, Desk, Now, Session};
 use crate::api::Receipt;
 use crate::domain::confirmation::*;
 use crate::domain::eligibility::{self, Assessment, Facts, Lift, LocalConfirmation, Refusal, RefusalCode};
+use crate::domain::face_match::{self, Bands};
+use crate::face::Embedding;
 use crate::domain::registration::{Registration, RegistrationKind};
 use crate::domain::{DeskError, ErrorCode, Role};
 use crate::idcard::{gb11643, IdType, IdentityCard};
 use crate::photo::{self, SpecPhoto};
 use crate::store::confirmations::{self, NumberSource, PhotoRow};
-use crate::store::settings::{self, ClockOffsetMs, Reference};
-use crate::store::{audit, blacklist, blocks, registrations, station};
+use crate::store::settings::{self, ClockOffsetMs, FacePassBand, FaceReviewBand, FaceSameFaceCheck, Reference};
+use crate::store::{audit, blacklist, blocks, faces, registrations, station};
 
 pub use crate::domain::confirmation::CardSource;
 
@@ -48,6 +50,35 @@ pub struct CounterSession {
     notice: Option<String>,
     /// The chip photo as JPEG, when a vendor WLT decoder is configured.
     chip_photo: Option<Vec<u8>>,
+    /// The chip photo's face embedding, when a face was found in it.
+    chip_embedding: Option<Embedding>,
+    /// The office day the card was read on (the 替考 check looks at that day's confirmations).
+    day: Option<chrono::NaiveDate>,
+    /// The live photo against the chip photo and today's faces.
+    face: Option<FaceMatch>,
+    /// Refusals of this photo a supervisor lifted at the counter (face fail band, 替考).
+    lifted: Vec<RefusalCode>,
+}
+
+/// What the face match found for the current photo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FaceMatch {
+    /// Cosine against the chip photo; `None` without a chip photo (or without a face in it).
+    pub score: Option<f64>,
+    pub bands: Bands,
+    /// 替考: the same face confirmed today under another id number.
+    pub same_face: Option<SameFace>,
+}
+
+/// The earlier confirmation a 替考 alert points at, with its photo for the side-by-side view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SameFace {
+    pub confirmation_id: String,
+    pub id_number_masked: String,
+    pub name: String,
+    pub confirmed_at: String,
+    pub score: f64,
+    pub photo_jpeg: Vec<u8>,
 }
 
 /// The session as the counter screen and `zkctl confirm` see it.
@@ -64,6 +95,12 @@ pub struct CounterView {
     pub receipt: Option<Receipt>,
     pub notice: Option<String>,
     pub chip_photo_jpeg: Option<Vec<u8>>,
+    /// The live face against the chip photo (cosine, −1..1), when both have a face.
+    pub face_match_score: Option<f64>,
+    /// The score in Chinese with its band, for the screen.
+    pub face_match_text: Option<String>,
+    /// 替考: the earlier confirmation with the same face (both photos are shown side by side).
+    pub same_face: Option<SameFace>,
     /// A photo may be taken now: a registration matched and every open refusal can be lifted.
     pub can_capture: bool,
     pub can_confirm: bool,
@@ -91,7 +128,8 @@ impl CounterSession {
         Self::default()
     }
 
-    /// Refusals still standing, including a failed photo.
+    /// Refusals still standing, including a failed photo, a face that does not match the chip
+    /// photo and a 替考 alert.
     fn open_refusals(&self) -> Vec<Refusal> {
         let mut v: Vec<Refusal> =
             self.assessment.as_ref().map(|a| a.open_refusals(&self.flags).into_iter().cloned().collect()).unwrap_or_default();
@@ -100,7 +138,30 @@ impl CounterSession {
                 v.push(r);
             }
         }
+        v.extend(self.face_refusals().into_iter().filter(|r| !self.lifted.contains(&r.code)));
         v
+    }
+
+    /// The face match's refusals, lifted or not.
+    fn face_refusals(&self) -> Vec<Refusal> {
+        let Some(m) = &self.face else { return Vec::new() };
+        let mut v = Vec::new();
+        if let Some(same) = &m.same_face {
+            v.push(face_match::same_face_refusal(same.score, &same.id_number_masked, &same.confirmed_at));
+        }
+        v.extend(m.score.and_then(|score| face_match::refusal(score, &m.bands)));
+        v
+    }
+
+    /// The session's flags with the one the face score sets by itself (review band).
+    fn all_flags(&self) -> Vec<Flag> {
+        let mut f = self.flags.clone();
+        if let Some(flag) = self.face.as_ref().and_then(|m| m.score.and_then(|s| face_match::flag(s, &m.bands))) {
+            if !f.contains(&flag) {
+                f.push(flag);
+            }
+        }
+        f
     }
 
     fn registration(&self) -> Option<&Registration> {
@@ -132,11 +193,14 @@ impl CounterSession {
             can_capture: matched && liftable,
             can_confirm: matched && self.photo.is_some() && refusals.is_empty(),
             refusals,
-            flags: self.flags.clone(),
+            flags: self.all_flags(),
             photo: self.photo.clone(),
             receipt: self.receipt.clone(),
             notice: self.notice.clone(),
             chip_photo_jpeg: self.chip_photo.clone(),
+            face_match_score: self.face.as_ref().and_then(|m| m.score),
+            face_match_text: self.face.as_ref().and_then(|m| m.score.map(|s| face_match::describe(s, &m.bands))),
+            same_face: self.face.as_ref().and_then(|m| m.same_face.clone()),
         }
     }
 
@@ -256,20 +320,37 @@ impl Desk {
         let detail = json!({"id_number": gb11643::mask(&card.id_number), "registration_id": assessment.registration.as_ref().map(|r| &r.registration_id), "refusals": refusal_codes});
         let kind = if assessment.refusals.is_empty() { "card_matched" } else { "card_refused" };
         self.store.write(|tx| audit::record(tx, &rfc3339(now), &staff.staff_id, kind, &detail))?;
-        let chip_photo = self.chip_photo(&card);
-        *s = CounterSession { card: Some(card), source: Some(source), assessment: Some(assessment), chip_photo, ..Default::default() };
+        let chip = self.chip_photo(&card);
+        let chip_embedding = chip.as_ref().and_then(|img| {
+            let engine = crate::face::Engine::shared();
+            let face = engine.detect(img).into_iter().next();
+            if face.is_none() {
+                tracing::warn!("chip photo: no face found; no face match for this card");
+            }
+            face.map(|f| engine.embed(img, &f))
+        });
+        let chip_photo = chip.as_ref().map(crate::camera::preview::jpeg_of);
+        *s = CounterSession {
+            card: Some(card),
+            source: Some(source),
+            assessment: Some(assessment),
+            chip_photo,
+            chip_embedding,
+            day: Some(crate::domain::office_day::of(now)),
+            ..Default::default()
+        };
         if source == CardSource::Manual {
             s.add_flag(Flag::ManualEntry);
         }
         Ok(())
     }
 
-    /// The chip photo as JPEG, when a decoder is configured and the card carries one.
-    fn chip_photo(&self, card: &IdentityCard) -> Option<Vec<u8>> {
+    /// The chip photo, when a decoder is configured and the card carries one.
+    fn chip_photo(&self, card: &IdentityCard) -> Option<image::RgbImage> {
         let (decoder, b64) = (self.wlt.as_ref()?, card.photo_wlt_base64.as_ref()?);
         let wlt = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
         match decoder.decode(&wlt) {
-            Ok(img) => Some(crate::camera::preview::jpeg_of(&img)),
+            Ok(img) => Some(img),
             Err(e) => {
                 tracing::warn!("chip photo: {e}");
                 None
@@ -331,9 +412,57 @@ impl Desk {
         if !s.view().can_capture {
             return Err(DeskError::invalid("没有可确认的报名信息，不能拍照", "photo while the session cannot take one"));
         }
+        s.face = Some(self.face_match(s, &made)?);
+        s.lifted.clear();
         s.photo = Some(made);
         s.notice = None;
         Ok(())
+    }
+
+    /// The supervisor's face bands, each defaulting (0.45 pass, 0.30 review).
+    pub fn face_bands(&self) -> Result<Bands, DeskError> {
+        let c = self.store.conn();
+        Ok(Bands::from_settings(settings::get::<FacePassBand>(c)?, settings::get::<FaceReviewBand>(c)?))
+    }
+
+    /// The live photo against the chip photo, and against the faces confirmed on the session's
+    /// day under other id numbers (替考).
+    fn face_match(&self, s: &CounterSession, made: &SpecPhoto) -> Result<FaceMatch, DeskError> {
+        let bands = self.face_bands()?;
+        let Some(live) = made.embedding.as_ref() else { return Ok(FaceMatch { score: None, bands, same_face: None }) };
+        let score = s.chip_embedding.as_ref().map(|chip| live.cosine(chip) as f64);
+        let mut same_face = None;
+        let check = settings::get::<FaceSameFaceCheck>(self.store.conn())?.unwrap_or(true);
+        if let (true, Some(day), Some(card)) = (check, s.day, s.card.as_ref()) {
+            let c = self.store.conn();
+            let (from, to) = ((day - chrono::Days::new(1)).to_string(), (day + chrono::Days::new(1)).to_string());
+            let stored: Vec<faces::StoredFace> = faces::live_between_days(c, crate::face::MATCH_MODEL, &from, &to)?
+                .into_iter()
+                .filter(|f| crate::domain::office_day::of_text(&f.confirmed_at) == Some(day))
+                .collect();
+            let earlier: Vec<face_match::EarlierFace> = stored
+                .iter()
+                .map(|f| face_match::EarlierFace {
+                    confirmation_id: &f.confirmation_id,
+                    id_number: &f.id_number,
+                    score: live.cosine(&Embedding(f.vector.clone())) as f64,
+                })
+                .collect();
+            if let Some(hit) = face_match::same_face_other_id(&card.id_number, &earlier, &bands) {
+                let (rec, jpeg) = confirmations::get_with_photo(c, hit.confirmation_id)?
+                    .ok_or_else(|| DeskError::storage(format!("confirmation {} missing", hit.confirmation_id)))?;
+                let other = registrations::get(c, &rec.registration_id)?;
+                same_face = Some(SameFace {
+                    confirmation_id: hit.confirmation_id.into(),
+                    id_number_masked: gb11643::mask(hit.id_number),
+                    name: other.map(|r| r.name).unwrap_or_default(),
+                    confirmed_at: rec.confirmed_at,
+                    score: hit.score,
+                    photo_jpeg: jpeg,
+                });
+            }
+        }
+        Ok(FaceMatch { score, bands, same_face })
     }
 
     /// [`Desk::counter_capture`] from encoded bytes (JPEG, PNG, BMP).
@@ -353,12 +482,23 @@ impl Desk {
     ) -> Result<(), DeskError> {
         s.require_card()?;
         let open = s.open_refusals();
-        let Some(r) = open.iter().find(|r| r.lift == Some(Lift::Supervisor(flag))) else {
+        // Every open refusal this authorisation lifts (the supervisor sees them all at once).
+        let lifted: Vec<&Refusal> = open.iter().filter(|r| r.lift == Some(Lift::Supervisor(flag))).collect();
+        let Some(r) = lifted.first() else {
             return Err(DeskError::invalid("当前没有可由主管授权解除的限制", format!("no open refusal lifted by {}", flag.as_str())));
         };
         let sup = self.verify_credentials(supervisor_id, password, Role::Supervisor, "counter override", now)?;
-        let detail = json!({"flag": flag, "refusal": r.code});
+        let mut detail = json!({"flag": flag, "refusal": r.code, "refusals": lifted.iter().map(|r| r.code).collect::<Vec<_>>()});
+        if let Some(m) = &s.face {
+            detail["face_match_score"] = json!(m.score);
+            detail["same_face_confirmation"] = json!(m.same_face.as_ref().map(|x| &x.confirmation_id));
+        }
         self.store.write(|tx| audit::record(tx, &rfc3339(now), &sup.staff_id, "override_granted", &detail))?;
+        for r in &lifted {
+            if matches!(r.code, RefusalCode::FaceMismatch | RefusalCode::SameFaceOtherId) {
+                s.lifted.push(r.code);
+            }
+        }
         s.add_flag(flag);
         s.add_flag(Flag::SupervisorOverride);
         s.supervisor = Some(sup.staff_id);
@@ -407,6 +547,9 @@ impl Desk {
         let at = rfc3339(now);
         let sha = hex::encode(Sha256::digest(&photo.jpeg));
         let checks_json = serde_json::to_string(&photo.checks).expect("checks serialize");
+        let flags = s.all_flags();
+        let score = s.face.as_ref().and_then(|m| m.score);
+        let live_embedding = photo.embedding.as_ref().map(|e| e.0.clone());
         self.store.write(|tx| {
             let (number, source) = if reg.kind == RegistrationKind::Enrolled {
                 (reg.admission_number.clone(), NumberSource::Enrolled)
@@ -433,9 +576,14 @@ impl Desk {
                     height: photo.height,
                     dpi: photo.dpi as u32,
                 },
-                checks: Checks { face_count: photo.face_count, background: photo.background.clone(), face_match_score: None },
+                checks: Checks {
+                    face_count: photo.face_count,
+                    background: photo.background.clone(),
+                    face_match_score: score,
+                    face_match_model: score.map(|_| crate::face::MATCH_MODEL.to_string()),
+                },
                 admission_number: number.clone(),
-                flags: s.flags.clone(),
+                flags: flags.clone(),
                 attachments: s.attachment.clone().into_iter().collect(),
             };
             let photo_row = PhotoRow {
@@ -447,7 +595,8 @@ impl Desk {
                 checks_json: &checks_json,
             };
             confirmations::record(tx, &item, &photo_row, source)?;
-            let detail = json!({"confirmation_id": confirmation_id, "registration_id": reg.registration_id, "admission_number": number, "flags": s.flags, "supervisor": s.supervisor});
+            faces::record(tx, confirmation_id, &card.id_number, &at, crate::face::MATCH_MODEL, score, live_embedding.as_deref())?;
+            let detail = json!({"confirmation_id": confirmation_id, "registration_id": reg.registration_id, "admission_number": number, "flags": flags, "supervisor": s.supervisor, "face_match_score": score});
             audit::record(tx, &at, &staff.staff_id, "confirmed", &detail)
         })?;
         let receipt = self.receipt(confirmation_id)?;

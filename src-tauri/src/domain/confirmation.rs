@@ -14,10 +14,20 @@ pub enum Flag {
     PaperPriorEducation,
     /// A supervisor lifted a refusal (always set beside the flag it lifted, or for a failed photo).
     SupervisorOverride,
+    /// The live face scored in the review band against the chip photo (存疑, signed off later),
+    /// or in the fail band and a supervisor authorised it at the counter.
+    FaceMismatch,
 }
 
 impl Flag {
-    pub const ALL: [Flag; 5] = [Flag::ManualEntry, Flag::NameMismatch, Flag::CardExpired, Flag::PaperPriorEducation, Flag::SupervisorOverride];
+    pub const ALL: [Flag; 6] = [
+        Flag::ManualEntry,
+        Flag::NameMismatch,
+        Flag::CardExpired,
+        Flag::PaperPriorEducation,
+        Flag::SupervisorOverride,
+        Flag::FaceMismatch,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -26,6 +36,7 @@ impl Flag {
             Flag::CardExpired => "card_expired",
             Flag::PaperPriorEducation => "paper_prior_education",
             Flag::SupervisorOverride => "supervisor_override",
+            Flag::FaceMismatch => "face_mismatch",
         }
     }
 
@@ -41,6 +52,7 @@ impl Flag {
             Flag::CardExpired => "证件过期",
             Flag::PaperPriorEducation => "纸质学历认证报告",
             Flag::SupervisorOverride => "主管授权",
+            Flag::FaceMismatch => "人证比对存疑",
         }
     }
 }
@@ -146,6 +158,9 @@ pub struct Checks {
     pub face_count: u32,
     pub background: String,
     pub face_match_score: Option<f64>,
+    /// The recognition model that gave the score (e.g. `sface-2021dec`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub face_match_model: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

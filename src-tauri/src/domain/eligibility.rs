@@ -25,6 +25,10 @@ pub enum RefusalCode {
     NotAuthorized,
     /// Too many failed logins (not a counter rule; `zkctl --json` prints it as a refusal).
     Locked,
+    /// The live face scored below the review band against the chip photo.
+    FaceMismatch,
+    /// 替考: the same face was confirmed today at this station under another id number.
+    SameFaceOtherId,
 }
 
 impl RefusalCode {
@@ -42,6 +46,8 @@ impl RefusalCode {
             RefusalCode::PhotoRejected => "PHOTO_REJECTED",
             RefusalCode::NotAuthorized => "NOT_AUTHORIZED",
             RefusalCode::Locked => "LOCKED",
+            RefusalCode::FaceMismatch => "FACE_MISMATCH",
+            RefusalCode::SameFaceOtherId => "SAME_FACE_OTHER_ID",
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod confirmation;
 pub mod eligibility;
 pub mod number_block;
 pub mod error;
+pub mod face_match;
 pub mod office_day;
 pub mod registration;
 pub mod staff;

@@ -111,6 +111,7 @@ fn declarations(cfg: &Config) -> Vec<String> {
         PhotoCheck::decl(cfg),
         PhotoInfo::decl(cfg),
         Receipt::decl(cfg),
+        SameFaceAlert::decl(cfg),
         CounterView::decl(cfg),
         SearchHit::decl(cfg),
         ConfirmationRow::decl(cfg),

@@ -18,7 +18,7 @@ pub enum Outcome {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Check {
-    /// face_count | face_size | position | background | background_evenness | exposure | sharpness
+    /// face_count | face_size | position | pose | looking | background | background_evenness | exposure | sharpness
     pub name: String,
     pub result: Outcome,
     /// In Chinese, for staff.
@@ -52,6 +52,38 @@ pub fn position(p: &Plan) -> Check {
         }
         Some(_) if p.shift > 0.05 => check("position", Outcome::Warn, "人脸偏离中心，请让考生坐到画面中间"),
         _ => check("position", Outcome::Pass, "位置居中"),
+    }
+}
+
+/// Frontal pose from the landmarks: both eyes found inside the face, far enough apart for a
+/// frontal face (a profile brings them together), and the head not tilted.
+pub fn pose(f: &FaceBox) -> Check {
+    let inside = |p: [f32; 2]| p[0] >= f.x && p[0] <= f.x + f.w && p[1] >= f.y && p[1] <= f.y + f.h;
+    let eyes_apart = f.eye_distance() / f.w.max(1.0);
+    let roll = f.roll_degrees().abs();
+    if !inside(f.left_eye()) || !inside(f.right_eye()) || f.right_eye()[0] <= f.left_eye()[0] || eyes_apart < 0.25 {
+        check("pose", Outcome::Fail, "未检测到双眼（侧脸或遮挡），请正对摄像头")
+    } else if roll > 20.0 {
+        check("pose", Outcome::Fail, "头部歪斜，请端正头部")
+    } else if roll > 10.0 || eyes_apart < 0.32 {
+        check("pose", Outcome::Warn, "头部略有歪斜或侧转")
+    } else {
+        check("pose", Outcome::Pass, "正面免冠，双眼可见")
+    }
+}
+
+/// Looking away, from where the nose sits between the eyes and the mouth (five landmarks
+/// cannot tell open eyes from closed ones; staff see the photo).
+pub fn looking(f: &FaceBox) -> Check {
+    let (yaw, pitch) = (f.yaw().abs(), f.pitch());
+    if yaw > 0.30 {
+        check("looking", Outcome::Fail, "考生未正视镜头（头部侧转），请正视摄像头")
+    } else if !(0.15..=0.80).contains(&pitch) {
+        check("looking", Outcome::Fail, "考生低头或仰头，请平视摄像头")
+    } else if yaw > 0.18 || !(0.25..=0.70).contains(&pitch) {
+        check("looking", Outcome::Warn, "考生视线略有偏离，请平视摄像头")
+    } else {
+        check("looking", Outcome::Pass, "正视镜头")
     }
 }
 

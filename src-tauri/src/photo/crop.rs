@@ -6,8 +6,6 @@ use image::{imageops, RgbImage};
 use super::face::FaceBox;
 use super::{Spec, HEIGHT, WIDTH};
 
-/// SeetaFace boxes run from the brows to the chin; the eyes sit about this far down the box.
-const EYES_IN_BOX: f32 = 0.32;
 /// How far past the image edge the window may reach, as a fraction of its size.
 const EDGE_ALLOWANCE: f32 = 0.15;
 
@@ -36,8 +34,10 @@ pub fn plan(img_w: u32, img_h: u32, face: Option<FaceBox>, spec: &Spec) -> Plan 
     };
     let h = f.h / spec.face_height;
     let w = h * 3.0 / 4.0;
-    let eye_y = f.y + f.h * EYES_IN_BOX;
-    let ideal_x = f.x + f.w / 2.0 - w / 2.0;
+    // The eye line and the centre come from YuNet's eye landmarks, not from the box.
+    let eye_y = f.eye_y();
+    let centre_x = (f.left_eye()[0] + f.right_eye()[0]) / 2.0;
+    let ideal_x = centre_x - w / 2.0;
     let ideal_y = eye_y - spec.eye_line * h;
     // The window may reach past the image by a little (filled with the edge's colour, usually the
     // backdrop) to keep the eye line exact; beyond that it moves, and the move is reported.
@@ -46,7 +46,11 @@ pub fn plan(img_w: u32, img_h: u32, face: Option<FaceBox>, spec: &Spec) -> Plan 
     let y = if h <= ih + 2.0 * my { ideal_y.clamp(-my, ih - h + my) } else { ideal_y };
     let shift = ((x - ideal_x).abs() / w).max((y - ideal_y).abs() / h);
     let s = HEIGHT as f32 / h;
-    let face_out = FaceBox { x: (f.x - x) * s, y: (f.y - y) * s, w: f.w * s, h: f.h * s, score: f.score };
+    let mut landmarks = f.landmarks;
+    for p in landmarks.iter_mut() {
+        *p = [(p[0] - x) * s, (p[1] - y) * s];
+    }
+    let face_out = FaceBox { x: (f.x - x) * s, y: (f.y - y) * s, w: f.w * s, h: f.h * s, landmarks, score: f.score };
     let eye_line = (eye_y - y) / h;
     Plan { x, y, w, h, shift, face_in_output: Some(face_out), eye_line: Some(eye_line) }
 }
@@ -75,20 +79,34 @@ pub fn apply(img: &RgbImage, p: &Plan) -> RgbImage {
 mod tests {
     use super::*;
 
+    /// A frontal face in a box at (x, y), 200 wide and 250 tall, eyes 40% down the box.
+    fn face(x: f32, y: f32) -> FaceBox {
+        let l = |dx: f32, dy: f32| [x + dx, y + dy];
+        FaceBox {
+            x,
+            y,
+            w: 200.0,
+            h: 250.0,
+            landmarks: [l(60.0, 100.0), l(140.0, 100.0), l(100.0, 145.0), l(68.0, 190.0), l(132.0, 190.0)],
+            score: 0.9,
+        }
+    }
+
     #[test]
     fn a_centred_face_gets_the_spec_geometry() {
-        let face = FaceBox { x: 500.0, y: 300.0, w: 200.0, h: 200.0, score: 10.0 };
-        let p = plan(1280, 1000, Some(face), &Spec::default());
-        assert!((p.h - 200.0 / 0.30).abs() < 0.01 && (p.w - p.h * 0.75).abs() < 0.01);
-        assert!((p.eye_line.unwrap() - 0.40).abs() < 0.001);
+        let spec = Spec::default();
+        let p = plan(1280, 1000, Some(face(500.0, 300.0)), &spec);
+        assert!((p.h - 250.0 / spec.face_height).abs() < 0.01 && (p.w - p.h * 0.75).abs() < 0.01);
+        assert!((p.eye_line.unwrap() - spec.eye_line).abs() < 0.001);
         assert_eq!(p.shift, 0.0);
         let f = p.face_in_output.unwrap();
-        assert!((f.h / HEIGHT as f32 - 0.30).abs() < 0.001);
+        assert!((f.h / HEIGHT as f32 - spec.face_height).abs() < 0.001);
+        assert!((f.eye_y() / HEIGHT as f32 - spec.eye_line).abs() < 0.001, "the landmarks move with the window");
     }
 
     #[test]
     fn a_face_at_the_edge_shifts_the_window() {
-        let face = FaceBox { x: 0.0, y: 200.0, w: 200.0, h: 200.0, score: 10.0 };
+        let face = face(0.0, 200.0);
         let p = plan(1280, 1000, Some(face), &Spec::default());
         assert!((p.x + p.w * EDGE_ALLOWANCE).abs() < 0.01, "reaches past the edge by the allowance, then moves");
         assert!(p.shift > 0.1);

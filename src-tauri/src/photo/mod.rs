@@ -1,5 +1,6 @@
 //! The standard photo (Hubei): JPEG, 480×640, 300 dpi in the JFIF header, 20–40 KB, blue
-//! background, one frontal face, eyes 30–50% of the height from the top.
+//! background, one frontal face, eyes 30–50% of the height from the top (placed by YuNet's eye
+//! landmarks).
 //! Invariant: every photo [`make`] returns meets size, dpi and byte range exactly; face and
 //! background problems are reported as checks (pass / warn / fail), never silently passed.
 
@@ -27,7 +28,7 @@ pub struct Spec {
     pub eye_line: f32,
     pub eye_line_min: f32,
     pub eye_line_max: f32,
-    /// Face box height as a fraction of the photo height.
+    /// YuNet face box height (forehead to chin) as a fraction of the photo height.
     pub face_height: f32,
     /// A face smaller than this (pixels, in the source) is too small to crop from.
     pub min_face_px: u32,
@@ -35,7 +36,7 @@ pub struct Spec {
 
 impl Default for Spec {
     fn default() -> Self {
-        Spec { eye_line: 0.40, eye_line_min: 0.30, eye_line_max: 0.50, face_height: 0.30, min_face_px: 80 }
+        Spec { eye_line: 0.40, eye_line_min: 0.30, eye_line_max: 0.50, face_height: 0.36, min_face_px: 80 }
     }
 }
 
@@ -53,6 +54,18 @@ pub struct SpecPhoto {
     /// blue | white | red | other
     pub background: String,
     pub checks: Vec<Check>,
+    /// The face the checks and the match are about, in the spec photo's coordinates.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub face: Option<face::FaceBox>,
+    /// The face's landmarks in the spec photo (eye on the image's left, eye on its right, nose,
+    /// mouth corners), for the screen and `zkctl photo make`.
+    #[ts(type = "Array<[number, number]> | null")]
+    pub landmarks: Option<Vec<[f32; 2]>>,
+    /// The SFace embedding of the face, taken from the source image (for the match score).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub embedding: Option<crate::face::Embedding>,
 }
 
 impl SpecPhoto {
@@ -162,18 +175,27 @@ pub fn jpeg_structure(b: &[u8]) -> Result<(), String> {
     }
 }
 
-/// Any photograph → the spec JPEG plus its checks.
+/// Any photograph → the spec JPEG plus its checks, and the face's embedding for the match
+/// (computed on a second thread while the crop is cut and encoded).
 pub fn make(input: &DynamicImage, spec: &Spec, detector: &mut face::FaceDetector) -> Result<SpecPhoto, PhotoError> {
     let rgb: RgbImage = input.to_rgb8();
     let faces = detector.detect(&rgb);
     let plan = crop::plan(rgb.width(), rgb.height(), faces.first().copied(), spec);
-    let out = crop::apply(&rgb, &plan);
-    let jpeg = encode::jpeg_in_range(&out)?;
+    let engine = detector.engine();
+    let (out, jpeg, embedding) = std::thread::scope(|scope| {
+        let embedding = faces.first().map(|f| scope.spawn(|| engine.embed(&rgb, f)));
+        let out = crop::apply(&rgb, &plan);
+        let jpeg = encode::jpeg_in_range(&out);
+        (out, jpeg, embedding.map(|h| h.join().expect("the embedding thread does not panic")))
+    });
+    let jpeg = jpeg?;
     let mut list = Vec::new();
     list.push(checks::face_count(faces.len()));
     if let Some(f) = faces.first() {
         list.push(checks::face_size(f, spec));
         list.push(checks::position(&plan));
+        list.push(checks::pose(f));
+        list.push(checks::looking(f));
     }
     let (background, bg_checks) = checks::background(&out, plan.face_in_output.as_ref());
     list.extend(bg_checks);
@@ -188,7 +210,20 @@ pub fn make(input: &DynamicImage, spec: &Spec, detector: &mut face::FaceDetector
         face_count: faces.len() as u32,
         background,
         checks: list,
+        landmarks: plan.face_in_output.map(|f| f.landmarks.to_vec()),
+        face: plan.face_in_output,
+        embedding,
     })
+}
+
+/// The face match score (cosine) of a spec photo's face against the best face of `other`;
+/// `None` when either has no face.
+pub fn compare(made: &SpecPhoto, other: &DynamicImage) -> Option<f64> {
+    let live = made.embedding.as_ref()?;
+    let engine = crate::face::Engine::shared();
+    let rgb = other.to_rgb8();
+    let f = engine.detect(&rgb).into_iter().next()?;
+    Some(live.cosine(&engine.embed(&rgb, &f)) as f64)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0001_init.sql"),
     include_str!("../../../migrations/0002_supervisor_desk.sql"),
     include_str!("../../../migrations/0003_login_lockout.sql"),
+    include_str!("../../../migrations/0005_face_match.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod blocks;
 pub mod blacklist;
 pub mod confirmations;
+pub mod faces;
 pub mod feeds;
 pub mod migrations;
 pub mod outbox;

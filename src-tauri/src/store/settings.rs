@@ -39,6 +39,24 @@ impl SettingValue for u32 {
     }
 }
 
+impl SettingValue for bool {
+    fn encode(&self) -> String {
+        self.to_string()
+    }
+    fn decode(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
+impl SettingValue for f64 {
+    fn encode(&self) -> String {
+        self.to_string()
+    }
+    fn decode(text: &str) -> Option<Self> {
+        text.parse().ok().filter(|v: &f64| v.is_finite())
+    }
+}
+
 impl SettingValue for DateTime<FixedOffset> {
     fn encode(&self) -> String {
         self.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
@@ -109,6 +127,14 @@ settings! {
     DocumentsDir = "documents_dir": String;
     /// The deadline of one exchange with the province, in ms (default 60 s; for tests and slow links).
     HttpDeadlineMs = "http_deadline_ms": i64;
+    /// Face match (cosine): at or above this the live face is the chip photo's (default 0.45).
+    FacePassBand = "face_pass_band": f64;
+    /// Face match: from this up to the pass band, 存疑 (flag face_mismatch, signed off later);
+    /// below it a supervisor must authorise at the counter (default 0.30).
+    FaceReviewBand = "face_review_band": f64;
+    /// The 替考 check (the same face confirmed today under another id number); on unless set
+    /// to false (a training station where one volunteer plays every candidate).
+    FaceSameFaceCheck = "face_same_face_check": bool;
 }
 
 pub fn get<S: Setting>(conn: &Connection) -> rusqlite::Result<Option<S::Value>> {
