@@ -22,7 +22,8 @@ after(async () => {
 
 async function shot(name) {
   // WebKit paints asynchronously: let two frames pass so the screenshot shows the current DOM.
-  await driver.executeAsyncScript("const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));");
+  // A page that does not change may get no frames under Xvfb, so a timer ends the wait after 1 s.
+  await driver.executeAsyncScript("const done = arguments[arguments.length - 1]; let over = false; const fin = () => { if (!over) { over = true; setTimeout(done, 300); } }; requestAnimationFrame(() => requestAnimationFrame(fin)); setTimeout(fin, 1000);");
   mkdirSync(artifacts, { recursive: true });
   writeFileSync(`${artifacts}/${name}.png`, await driver.takeScreenshot(), "base64");
 }
