@@ -22,7 +22,8 @@ after(async () => {
 
 async function shot(name) {
   // WebKit paints asynchronously: let two frames pass so the screenshot shows the current DOM.
-  await driver.executeAsyncScript("const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));");
+  // A page that does not change may get no frames under Xvfb, so a timer ends the wait after 1 s.
+  await driver.executeAsyncScript("const done = arguments[arguments.length - 1]; let over = false; const fin = () => { if (!over) { over = true; setTimeout(done, 300); } }; requestAnimationFrame(() => requestAnimationFrame(fin)); setTimeout(fin, 1000);");
   mkdirSync(artifacts, { recursive: true });
   writeFileSync(`${artifacts}/${name}.png`, await driver.takeScreenshot(), "base64");
 }
@@ -68,7 +69,7 @@ test("the supervisor logs in and sees the main layout", async () => {
   const who = await driver.wait(until.elementLocated(By.id("who")), 10000);
   assert.match(await who.getText(), /窗口主管/);
   const nav = await driver.findElements(By.css("#nav button"));
-  assert.equal(nav.length, 6);
+  assert.equal(nav.length, 7);
   await driver.wait(until.elementLocated(By.id("status-queue")), 10000);
   assert.equal(await driver.findElement(By.id("status-queue")).getText(), "待上传 0");
   await shot("window-main");
@@ -133,4 +134,22 @@ test("logout clears the counter in the real app", async () => {
   assert.equal(await driver.findElement(By.id("card-name")).getText(), "—");
   assert.equal((await driver.findElements(By.css(".refusal"))).length, 0);
   await shot("window-after-logout");
+});
+
+test("the supervisor's 今日确认: today's confirmation opens its detail from the real core", async () => {
+  await driver.findElement(By.css("#nav button[data-page=today]")).click();
+  const table = await driver.wait(until.elementLocated(By.css("#day-table")), 10000);
+  await driver.wait(async () => (await table.findElements(By.css("tbody tr"))).length >= 1, 10000, "today's rows arrive");
+  assert.match(await driver.findElement(By.css("#day-totals [data-total=confirmed]")).getText(), /已确认 1/);
+  const row = await table.findElement(By.xpath(`.//tbody//tr[contains(., "${confirmedName}")]`));
+  await shot("window-supervisor-day");
+  // WebKitWebDriver calls a table row not interactable; the cell's click is what el-table hears.
+  await driver.executeScript("arguments[0].querySelector('td').click()", row);
+  const detail = await driver.wait(until.elementLocated(By.css("#entry-detail #entry-status")), 10000);
+  assert.equal(await detail.getText(), "已确认");
+  assert.equal(await driver.findElement(By.id("entry-card-source")).getText(), "读卡（芯片）");
+  // The audit trail, from the real core's chain (textContent: the drawer's body may be scrolled).
+  const auditText = () => driver.executeScript("return document.getElementById('entry-audit')?.textContent ?? ''");
+  await driver.wait(async () => /现场确认/.test(await auditText()), 10000).catch(async () => assert.fail(`audit: ${await auditText()}`));
+  await shot("window-supervisor-today");
 });

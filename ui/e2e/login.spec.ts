@@ -47,10 +47,10 @@ test("a good password reaches the main layout with navigation and status bar", a
   await page.press("#password", "Enter");
   await expect(page.locator("#main-layout")).toBeVisible();
   await expect(page.locator("#who")).toContainText("王主管");
-  await expect(page.locator("#nav button")).toHaveText(["现场确认", "今日确认", "审核任务", "同步", "报表", "设置"]);
+  await expect(page.locator("#nav button")).toHaveText(["现场确认", "今日确认", "审核任务", "同步", "日结", "报表", "设置"]);
   await expect(page.locator("#counter-stage")).toHaveText("请考生将身份证放在读卡器上");
   await page.click("#nav button[data-page=review]");
-  await expect(page.locator("#content")).toContainText("尚未实现");
+  await expect(page.locator("#review-page")).toBeVisible();
   await expect(page.locator("#status-queue")).toHaveText("待上传 0");
   await page.click("#nav button[data-page=settings]");
   await expect(page.locator("#staff-table tbody tr")).toHaveCount(3);

@@ -13,8 +13,11 @@ export interface MockStaff {
 /** Counter views produced by the real core (see tests/tests/counter.rs), replayed by the mock. */
 export type CounterFixtures = Record<string, any>;
 
-export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: CounterFixtures; swipes: string[]; supervisorPassword?: string } = { views: {}, swipes: [] }): Promise<void> {
-  await page.addInitScript(([staff, counter]: [MockStaff[], { views: CounterFixtures; swipes: string[]; supervisorPassword?: string }]) => {
+/** The supervisor desk's data (e2e/fixtures/desk.ts), answered statefully by the mock. */
+export type DeskFixtures = Record<string, any>;
+
+export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: CounterFixtures; swipes: string[]; supervisorPassword?: string } = { views: {}, swipes: [] }, desk: DeskFixtures = {}): Promise<void> {
+  await page.addInitScript(([staff, counter, desk]: [MockStaff[], { views: CounterFixtures; swipes: string[]; supervisorPassword?: string }, DeskFixtures]) => {
     let session: { staff_id: string; name: string; role: string } | null = null;
     const calls: string[] = [];
     const fail = (code: string, message: string) => Promise.reject({ code, message, detail: code });
@@ -29,12 +32,103 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
       view = counter.views[name];
       return view;
     };
+    const supervisorOnly = () => (session?.role === "supervisor" ? null : fail("NOT_AUTHORIZED", "此操作需要主管权限"));
+    // The supervisor desk, as the core answers it (filters, totals, sign-off, revocation, tasks).
+    function deskHandlers(): Record<string, (args: any) => Promise<unknown>> {
+      const entries: any[] = (desk.entries ?? []).map((e: any) => ({ ...e }));
+      const tasks: any[] = (desk.tasks ?? []).map((t: any) => ({ ...t }));
+      const blacklist: any[] = [...(desk.blacklist ?? [])];
+      const settings: any[] = (desk.settings ?? []).map((s: any) => ({ ...s }));
+      const totals = (items: any[]) => ({
+        confirmed: items.filter((e) => e.status === "confirmed").length,
+        revoked: items.filter((e) => e.status === "revoked").length,
+        flagged: items.filter((e) => e.flags.length > 0).length,
+        signed_off: items.filter((e) => e.signed_off_by).length,
+        sync_pending: items.filter((e) => e.sync === "pending").length,
+        sync_accepted: items.filter((e) => e.sync === "accepted").length,
+        sync_rejected: items.filter((e) => e.sync === "rejected").length,
+      });
+      const guard = async <T>(f: () => T | Promise<T>) => supervisorOnly() ?? f();
+      return {
+        day_report: ({ args }) => guard(() => {
+          const items = entries.filter((e) =>
+            (!args.date || e.confirmed_at.startsWith(args.date)) && (!args.staff_id || e.staff_id === args.staff_id) && (!args.flag || e.flags.includes(args.flag)) &&
+            (!args.status || e.status === args.status) && (!args.sync || e.sync === args.sync) &&
+            (!args.search || e.name.startsWith(args.search) || e.registration_id === args.search || e.id_number_masked.replace(/\*/g, "").includes(args.search)));
+          return { date: args.date ?? desk.today, items, totals: totals(items) };
+        }),
+        confirmation_detail: ({ args }) => guard(() => {
+          const e = entries.find((x) => x.confirmation_id === args.id);
+          return e ? { ...e, card_source: "chip", photo_jpeg_base64: desk.photo, audit: desk.audit ?? [{ seq: 42, at: e.confirmed_at, actor: e.staff_id, action: "confirmed" }] } : fail("NOT_FOUND", "未找到该确认记录");
+        }),
+        signoff: ({ args }) => guard(() => {
+          const e = entries.find((x) => x.confirmation_id === args.confirmation_id);
+          if (!e.needs_signoff) return fail("INVALID_INPUT", "该记录无需复核");
+          Object.assign(e, { needs_signoff: false, signed_off_by: session!.staff_id });
+          (window as any).__signoff = args;
+          return null;
+        }),
+        revoke: ({ args }) => guard(() => {
+          const e = entries.find((x) => x.confirmation_id === args.confirmation_id);
+          Object.assign(e, { status: "revoked", revocation: "pending", revocation_reason: args.reason });
+          return { revocation_id: "V1", confirmation_id: e.confirmation_id };
+        }),
+        reconcile: ({ args }) => guard(() => ({ ...desk.reconcile, date: args.date })),
+        report_range: ({ args }) => guard(() => ({ ...desk.range, from: args.from, to: args.to })),
+        export_report: ({ args }) => guard(() => ({ path: `/home/staff/Documents/zkdesk/${args.to}/${args.from === args.to && args.format === "pdf" ? "日结单" : "报表"}-${args.from}-${args.to}.${args.format}` })),
+        tasks_list: ({ args }) => guard(() => tasks.filter((t) => (!args.kind || t.kind === args.kind) && (!args.status || t.status === args.status)).map(({ registration: _r, photo_jpeg_base64: _p, auto_check_failures: _a, our_checks: _o, counter_photo_jpeg_base64: _c, documents: _d, declared: _e, decided_elsewhere: _x, reasons: _s, ...item }) => item)),
+        task_show: ({ args }) => guard(() => {
+          const t = tasks.find((x) => x.task_id === args.id);
+          if (!t) return fail("NOT_FOUND", "未找到该审核任务");
+          t.locked_by = session!.staff_id;
+          return t;
+        }),
+        task_decide: ({ args }) => guard(() => {
+          const t = tasks.find((x) => x.task_id === args.task_id);
+          if (!args.approve && !args.reason_code) return fail("INVALID_INPUT", "驳回须选择原因");
+          t.decision = { decision_id: `D-${args.task_id}`, decision: args.approve ? "approve" : "reject", reason_code: args.reason_code ?? null, sync: "pending", state: "pending", reason: null };
+          (window as any).__decided = [...((window as any).__decided ?? []), args];
+          return { decision_id: t.decision.decision_id, task_id: t.task_id };
+        }),
+        staff_edit: ({ args }) => guard(() => {
+          const s = staff.find((x) => x.staff_id === args.staff_id)!;
+          if (args.name) s.name = args.name;
+          if (args.role) s.role = args.role;
+          return { staff_id: s.staff_id, name: s.name, role: s.role, disabled: !!s.disabled, created_at: "2026-11-22T08:00:00+08:00" };
+        }),
+        staff_reset_password: ({ args }) => guard(() => {
+          const s = staff.find((x) => x.staff_id === args.staff_id)!;
+          s.password = args.new_password;
+          return null;
+        }),
+        blacklist_list: () => guard(() => blacklist.map((b) => ({ ...b }))),
+        blacklist_add: ({ args }) => guard(() => {
+          if (!/^\d{17}[\dX]$/.test(args.id_number)) return fail("INVALID_INPUT", "身份证号码无效");
+          blacklist.push({ id_number_masked: `${args.id_number.slice(0, 6)}********${args.id_number.slice(14)}`, reason: args.reason, added_by: session!.staff_id, added_at: "2026-11-22T11:00:00+08:00" });
+          return null;
+        }),
+        blacklist_remove: ({ args }) => guard(() => {
+          const m = `${args.id_number.slice(0, 6)}********${args.id_number.slice(14)}`;
+          const i = blacklist.findIndex((b) => b.id_number_masked === m);
+          if (i >= 0) blacklist.splice(i, 1);
+          return i >= 0;
+        }),
+        settings_show: () => guard(() => settings.map((s) => ({ ...s }))),
+        settings_set: ({ args }) => guard(() => {
+          if (args.key === "sync_interval_secs" && !(Number(args.value) >= 10 && Number(args.value) <= 3600)) return fail("INVALID_INPUT", "自动同步间隔（秒）须为 10 到 3600 之间的整数");
+          settings.find((s) => s.key === args.key).value = args.value;
+          return null;
+        }),
+        printers: async () => desk.printers ?? [],
+      };
+    }
     const handlers: Record<string, (args: any) => Promise<unknown>> = {
       "plugin:event|listen": async ({ event, handler }) => {
         (listeners[event] ??= []).push(handler);
         return handler;
       },
-      devices: async () => ({
+      ...deskHandlers(),
+      devices: async () => desk.devices ? ((window as any).__plugged ? desk.devicesPlugged : desk.devices) : ({
         reader: "sim:cards.json",
         camera: "pattern",
         cameras: [],
@@ -128,5 +222,5 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
       },
       metadata: { currentWindow: { label: "main" }, currentWebview: { label: "main" } },
     };
-  }, [staff, counter] as [MockStaff[], typeof counter]);
+  }, [staff, counter, desk] as [MockStaff[], typeof counter, DeskFixtures]);
 }

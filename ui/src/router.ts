@@ -10,6 +10,9 @@ const pages: Record<string, RouteRecordRaw["component"]> = {
   counter: CounterView,
   today: () => import("./views/TodayView.vue"),
   sync: () => import("./views/SyncView.vue"),
+  review: () => import("./views/ReviewView.vue"),
+  closing: () => import("./views/ClosingView.vue"),
+  report: () => import("./views/ReportView.vue"),
   settings: () => import("./views/SettingsView.vue"),
 };
 const notBuilt = () => import("./views/NotBuiltView.vue");

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
-  CHECK_RESULT_LABEL, CONFIRMATION_STATE_LABEL, FLAG_LABEL, HEALTH_LABEL, LOCAL_STATUS_LABEL, ROLE_LABEL, STAGE_LABEL, SYNC_PHASE_LABEL,
+  CHECK_RESULT_LABEL, CONFIRMATION_STATE_LABEL, ENTRY_STATUS_LABEL, ENTRY_SYNC_LABEL, FLAG_LABEL, HEALTH_LABEL, LOCAL_STATUS_LABEL, ROLE_LABEL, STAGE_LABEL, SYNC_PHASE_LABEL,
   flagLabel, flagsText, label,
 } from "../src/logic/labels";
 
@@ -30,6 +30,8 @@ const dictionaries: [string, Record<string, string>][] = [
   ["Health", HEALTH_LABEL],
   ["StageName", STAGE_LABEL],
   ["SyncPhase", SYNC_PHASE_LABEL],
+  ["EntryStatus", ENTRY_STATUS_LABEL],
+  ["EntrySync", ENTRY_SYNC_LABEL],
 ];
 
 describe("the dictionary covers every enum the core exports", () => {

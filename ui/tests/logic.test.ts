@@ -17,7 +17,7 @@ describe("navigation", () => {
     expect(ids).toEqual(["counter", "today", "sync", "settings"]);
   });
   it("shows supervisors everything, in order", () => {
-    expect(navFor("supervisor").map((n) => n.label)).toEqual(["现场确认", "今日确认", "审核任务", "同步", "报表", "设置"]);
+    expect(navFor("supervisor").map((n) => n.label)).toEqual(["现场确认", "今日确认", "审核任务", "同步", "日结", "报表", "设置"]);
   });
   it("labels every page in Chinese", () => {
     for (const n of NAV) expect(n.label).toMatch(/[\u4e00-\u9fff]/);

@@ -1,7 +1,7 @@
 // The one dictionary: every flag, state, status and code the core sends is shown to staff in
 // Chinese from here. Typed as Record<Union, string> over the generated bindings, so a new value
 // on the Rust side fails the type check (and tests/labels.test.ts, which reads bindings.ts).
-import type { CheckResult, ConfirmationStateName, FlagName, LocalStatusName, Role, StageName, SyncPhase, Health } from "../bindings";
+import type { CheckResult, ConfirmationStateName, EntryStatus, EntrySync, FlagName, LocalStatusName, Role, StageName, SyncPhase, Health } from "../bindings";
 
 export const FLAG_LABEL: Record<FlagName, string> = {
   manual_entry: "手工录入",
@@ -114,3 +114,55 @@ export function label(dict: Record<string, string>, value: string | null | undef
 
 export const flagLabel = (f: FlagName | string) => label(FLAG_LABEL, f);
 export const flagsText = (fs: readonly (FlagName | string)[]) => (fs.length ? fs.map(flagLabel).join("，") : "无");
+
+export const ENTRY_STATUS_LABEL: Record<EntryStatus, string> = { confirmed: "已确认", revoked: "已撤销" };
+
+export const ENTRY_SYNC_LABEL: Record<EntrySync, string> = { pending: "待上传", accepted: "已上传", rejected: "被退回" };
+
+/** A revocation's progress with the province (DayEntry.revocation). */
+export const REVOCATION_LABEL: Record<string, string> = { pending: "撤销待上传", accepted: "已撤销（省平台已接受）", rejected: "撤销被省平台退回" };
+
+export const CARD_SOURCE_LABEL: Record<string, string> = { chip: "读卡（芯片）", manual: "手工录入" };
+
+/** Review task kinds (TaskItem.kind). */
+export const TASK_KIND_LABEL: Record<string, string> = { photo: "照片人工审核", prior_education: "学历认证报告初审" };
+
+export const TASK_STATUS_LABEL: Record<string, string> = { open: "待审核", closed: "已关闭" };
+
+/** TaskDecisionInfo.state. */
+export const DECISION_STATE_LABEL: Record<string, string> = {
+  pending: "已决定，待上传",
+  accepted: "省平台已接受",
+  stale: "任务已更新，请重新审核",
+  superseded: "已由其他考点审核",
+  rejected: "省平台退回",
+};
+
+export const DECISION_LABEL: Record<string, string> = { approve: "通过", reject: "不通过" };
+
+/** Review-task reject reasons (the core also sends its own label with each). */
+export const TASK_REASON_LABEL: Record<string, string> = {
+  background: "背景不符",
+  blurred: "模糊",
+  not_frontal: "非正面",
+  head_covered: "头部遮挡",
+  glare: "反光",
+  edited: "经过修图",
+  not_the_candidate: "非本人",
+  other: "其他",
+};
+
+/** Names of the range report's sync buckets. */
+export const SYNC_BUCKET_LABEL: Record<string, string> = ENTRY_SYNC_LABEL;
+
+export const AUDIT_ACTION_LABEL: Record<string, string> = {
+  confirmed: "现场确认",
+  signed_off: "主管复核签字",
+  revoked: "撤销确认",
+  override_granted: "主管授权放行",
+  manual_entry_authorised: "主管授权手工录入",
+  document_printed: "打印文件",
+  task_decided: "审核决定",
+  reconciled: "日结对账",
+  report_exported: "导出报表",
+};

@@ -1,7 +1,7 @@
 // The main navigation: which pages exist, who sees them, and whether they are built yet.
 import type { Role } from "../bindings";
 
-export type PageId = "counter" | "today" | "review" | "sync" | "report" | "settings";
+export type PageId = "counter" | "today" | "review" | "closing" | "sync" | "report" | "settings";
 
 export interface NavItem {
   id: PageId;
@@ -15,9 +15,10 @@ export interface NavItem {
 export const NAV: NavItem[] = [
   { id: "counter", label: "现场确认", roles: ["counter", "supervisor"] },
   { id: "today", label: "今日确认", roles: ["counter", "supervisor"] },
-  { id: "review", label: "审核任务", roles: ["supervisor"], notBuilt: "省平台审核任务（照片人工审核、学历认证报告初审）尚未接入。" },
+  { id: "review", label: "审核任务", roles: ["supervisor"] },
   { id: "sync", label: "同步", roles: ["counter", "supervisor"] },
-  { id: "report", label: "报表", roles: ["supervisor"], notBuilt: "日报与导出功能尚未实现。" },
+  { id: "closing", label: "日结", roles: ["supervisor"] },
+  { id: "report", label: "报表", roles: ["supervisor"] },
   { id: "settings", label: "设置", roles: ["counter", "supervisor"] },
 ];
 
