@@ -222,9 +222,14 @@ fn staff_and_settings_are_managed_with_their_guards() {
     let bad = zkctl(d, &["--json", "settings", "set", "sync_interval_secs", "5", "--supervisor", "A001"], &ENV);
     assert_eq!(bad.status.code(), Some(1), "out of range is refused");
     ok("set", zkctl(d, &["--json", "settings", "set", "printer", "HP_LaserJet", "--supervisor", "A001"], &ENV));
+    let above = zkctl(d, &["--json", "settings", "set", "face_review_band", "0.6", "--supervisor", "A001"], &ENV);
+    assert_eq!(above.status.code(), Some(1), "the review band may not rise above the pass band");
+    ok("band", zkctl(d, &["--json", "settings", "set", "face_review_band", "0.35", "--supervisor", "A001"], &ENV));
     let shown = ok("show", zkctl(d, &["--json", "settings", "show", "--supervisor", "A001"], &ENV));
     let printer = shown.as_array().unwrap().iter().find(|s| s["key"] == "printer").unwrap();
     assert_eq!(printer["value"], "HP_LaserJet");
+    let band = shown.as_array().unwrap().iter().find(|s| s["key"] == "face_review_band").unwrap();
+    assert_eq!(band["value"], "0.35");
 
     // A number whose check character is X, added in upper case and removed as typed: lower-case x, spaces.
     let with_x = (100..999).map(|n| zkdesk_tests::cards::with_check(&format!("42010219900307{n}"))).find(|id| id.ends_with('X')).unwrap();

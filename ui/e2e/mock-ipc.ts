@@ -26,7 +26,7 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
     let nextId = 1;
     const emit = (event: string, payload: unknown) => (listeners[event] ?? []).forEach((id) => callbacks[id]?.({ event, id, payload }));
     (window as any).__emit = emit;
-    const idle = { stage: "idle", card: null, card_source: null, registration: null, refusals: [], flags: [], photo: null, photo_jpeg_base64: null, receipt: null, notice: null, chip_photo_jpeg_base64: null, can_capture: false, can_confirm: false };
+    const idle = { stage: "idle", card: null, card_source: null, registration: null, refusals: [], flags: [], photo: null, photo_jpeg_base64: null, receipt: null, notice: null, chip_photo_jpeg_base64: null, face_match_score: null, face_match_text: null, same_face: null, can_capture: false, can_confirm: false };
     let view = counter.views.idle ?? idle;
     const to = (name: string) => {
       view = counter.views[name];

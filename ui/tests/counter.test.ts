@@ -4,7 +4,7 @@ import type { CounterView, Refusal } from "../src/bindings";
 
 const view = (over: Partial<CounterView>): CounterView => ({
   stage: "idle", card: null, card_source: null, registration: null, refusals: [], flags: [], photo: null,
-  photo_jpeg_base64: null, receipt: null, notice: null, chip_photo_jpeg_base64: null, can_capture: false, can_confirm: false, ...over,
+  photo_jpeg_base64: null, receipt: null, notice: null, chip_photo_jpeg_base64: null, face_match_score: null, face_match_text: null, same_face: null, can_capture: false, can_confirm: false, ...over,
 });
 const reg = { registration_id: "R1" } as CounterView["registration"];
 

@@ -7,7 +7,9 @@ use super::{rfc3339, Desk, Now, Session};
 use crate::api::SettingInfo;
 use crate::domain::{DeskError, Role};
 use crate::store::audit;
-use crate::store::settings::{self, Camera, DocumentsDir, IdleLockMinutes, Printer, Reader, ReceiptOfficeName, Setting, SyncIntervalSecs};
+use crate::store::settings::{
+    self, Camera, DocumentsDir, FacePassBand, FaceReviewBand, IdleLockMinutes, Printer, Reader, ReceiptOfficeName, Setting, SyncIntervalSecs,
+};
 
 /// (name, Chinese label) of every editable setting.
 const EDITABLE: &[(&str, &str)] = &[
@@ -18,6 +20,8 @@ const EDITABLE: &[(&str, &str)] = &[
     (ReceiptOfficeName::NAME, "回执上的办公室名称"),
     (Printer::NAME, "回执打印机"),
     (DocumentsDir::NAME, "文件保存位置（每天一个文件夹）"),
+    (FacePassBand::NAME, "人证比对通过线（0–1，默认 0.45）"),
+    (FaceReviewBand::NAME, "人证比对复核线（0–1，默认 0.30；低于此线须主管授权）"),
 ];
 
 fn number_in(value: &str, range: std::ops::RangeInclusive<u32>, label: &str) -> Result<u32, DeskError> {
@@ -50,6 +54,8 @@ impl Desk {
                 n if n == IdleLockMinutes::NAME => settings::get::<IdleLockMinutes>(c)?.unwrap_or(DEFAULT_IDLE_LOCK_MINUTES).to_string(),
                 n if n == ReceiptOfficeName::NAME => settings::get::<ReceiptOfficeName>(c)?.unwrap_or_default(),
                 n if n == DocumentsDir::NAME => settings::get::<DocumentsDir>(c)?.unwrap_or_default(),
+                n if n == FacePassBand::NAME => settings::get::<FacePassBand>(c)?.unwrap_or(0.45).to_string(),
+                n if n == FaceReviewBand::NAME => settings::get::<FaceReviewBand>(c)?.unwrap_or(0.30).to_string(),
                 _ => settings::get::<Printer>(c)?.unwrap_or_default(),
             })
         };
@@ -72,6 +78,7 @@ impl Desk {
         enum Value {
             Text(String),
             Number(u32),
+            Band(f64),
         }
         let parsed = match *name {
             n if n == Reader::NAME => {
@@ -84,6 +91,21 @@ impl Desk {
             }
             n if n == SyncIntervalSecs::NAME => Value::Number(number_in(value, 10..=3600, label)?),
             n if n == IdleLockMinutes::NAME => Value::Number(number_in(value, 1..=120, label)?),
+            n if n == FacePassBand::NAME || n == FaceReviewBand::NAME => {
+                let v = value.trim().parse::<f64>().ok().filter(|v| (0.0..=1.0).contains(v)).ok_or_else(|| {
+                    DeskError::invalid(format!("{label}须为 0 到 1 之间的数"), format!("{name}: {value:?} out of range"))
+                })?;
+                let c = self.store.conn();
+                let (pass, review) = if n == FacePassBand::NAME {
+                    (v, settings::get::<FaceReviewBand>(c)?.unwrap_or(0.30))
+                } else {
+                    (settings::get::<FacePassBand>(c)?.unwrap_or(0.45), v)
+                };
+                if review > pass {
+                    return Err(DeskError::invalid("复核线不能高于通过线", format!("review band {review} above pass band {pass}")));
+                }
+                Value::Band(v)
+            }
             n if n == DocumentsDir::NAME => {
                 if !std::path::Path::new(value.trim()).is_absolute() {
                     return Err(DeskError::invalid("保存位置须为完整路径（以 / 开头）", format!("documents_dir {value:?} is not absolute")));
@@ -101,6 +123,8 @@ impl Desk {
                 (n, Value::Text(v)) if n == ReceiptOfficeName::NAME => settings::set::<ReceiptOfficeName>(tx, &v)?,
                 (n, Value::Text(v)) if n == DocumentsDir::NAME => settings::set::<DocumentsDir>(tx, &v)?,
                 (_, Value::Text(v)) => settings::set::<Printer>(tx, &v)?,
+                (n, Value::Band(v)) if n == FacePassBand::NAME => settings::set::<FacePassBand>(tx, &v)?,
+                (_, Value::Band(v)) => settings::set::<FaceReviewBand>(tx, &v)?,
                 (_, Value::Number(_)) => unreachable!("numbers are parsed only for numeric settings"),
             }
             audit::record(tx, &at, &sup.staff_id, "setting_changed", &detail)?;

@@ -9,6 +9,7 @@ export const FLAG_LABEL: Record<FlagName, string> = {
   card_expired: "证件过期（主管授权）",
   paper_prior_education: "纸质学历认证报告",
   supervisor_override: "主管授权放行",
+  face_mismatch: "人证比对存疑",
 };
 
 export const CONFIRMATION_STATE_LABEL: Record<ConfirmationStateName, string> = {

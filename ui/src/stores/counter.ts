@@ -9,7 +9,7 @@ import { staffMessage } from "../logic/errors";
 
 export const IDLE_VIEW: CounterView = {
   stage: "idle", card: null, card_source: null, registration: null, refusals: [], flags: [], photo: null,
-  photo_jpeg_base64: null, receipt: null, notice: null, chip_photo_jpeg_base64: null, can_capture: false, can_confirm: false,
+  photo_jpeg_base64: null, receipt: null, notice: null, chip_photo_jpeg_base64: null, face_match_score: null, face_match_text: null, same_face: null, can_capture: false, can_confirm: false,
 };
 
 export const useCounterStore = defineStore("counter", () => {
