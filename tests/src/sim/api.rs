@@ -263,12 +263,21 @@ fn feed(s: &SimState, db: &Connection, sql: &str, scope: &str, cursor: i64, limi
     let f = faults(s);
     let limit = limit + f.extra_items as i64;
     let mut stmt = db.prepare(sql).unwrap();
-    let rows: Vec<(i64, String)> =
-        stmt.query_map(params![scope, cursor, limit + 1], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
-    let has_more = rows.len() as i64 > limit || f.stuck_cursor;
-    let page = &rows[..rows.len().min(limit as usize)];
-    let next = if f.stuck_cursor { cursor } else { page.last().map(|r| r.0).unwrap_or(cursor) };
-    let items: Vec<Value> = page.iter().map(|(_, b)| serde_json::from_str(b).unwrap()).collect();
+    let rows: Vec<(i64, Value)> = stmt
+        .query_map(params![scope, cursor, limit + 1], |r| Ok((r.get(0)?, r.get::<_, String>(1)?)))
+        .unwrap()
+        .map(|row| row.map(|(seq, body)| (seq, serde_json::from_str(&body).unwrap())).unwrap())
+        .collect();
+    page(s, rows, cursor, limit, f.stuck_cursor)
+}
+
+/// One page of `(seq, item)` rows fetched with `LIMIT limit + 1`: the extra row only says there
+/// is more. A stuck cursor (a fault) answers the same cursor and `has_more` forever.
+fn page(s: &SimState, rows: Vec<(i64, Value)>, cursor: i64, limit: i64, stuck_cursor: bool) -> Response {
+    let has_more = rows.len() as i64 > limit || stuck_cursor;
+    let items: Vec<(i64, Value)> = rows.into_iter().take(limit as usize).collect();
+    let next = if stuck_cursor { cursor } else { items.last().map(|r| r.0).unwrap_or(cursor) };
+    let items: Vec<Value> = items.into_iter().map(|(_, v)| v).collect();
     ok(s, json!({"items": items, "next_cursor": format!("c{next}"), "has_more": has_more}))
 }
 
@@ -643,11 +652,7 @@ async fn confirmations_of_day(State(s): S, headers: HeaderMap, Query(q): Query<H
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    let has_more = rows.len() as i64 > limit;
-    let page = &rows[..rows.len().min(limit as usize)];
-    let next = page.last().map(|r| r.0).unwrap_or(cursor);
-    let items: Vec<&Value> = page.iter().map(|(_, v)| v).collect();
-    ok(&s, json!({"items": items, "next_cursor": format!("c{next}"), "has_more": has_more}))
+    page(&s, rows, cursor, limit, false)
 }
 
 async fn revocations(State(s): S, headers: HeaderMap, body: Bytes) -> Response {
