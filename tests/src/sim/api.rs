@@ -241,6 +241,13 @@ async fn reference(State(s): S, headers: HeaderMap) -> Response {
 }
 
 /// Parses `cursor` (opaque to clients: `c<seq>`) and `limit`.
+/// A paged GET: the station behind the token, then the cursor and limit it asked for.
+fn paged_request(s: &SimState, db: &Connection, headers: &HeaderMap, q: &HashMap<String, String>) -> Result<(Station, i64, i64), Response> {
+    let st = authenticate(s, db, headers)?;
+    let (cursor, limit) = page_args(s, q)?;
+    Ok((st, cursor, limit))
+}
+
 fn page_args(s: &SimState, q: &HashMap<String, String>) -> Result<(i64, i64), Response> {
     let cursor = match q.get("cursor").map(String::as_str) {
         None | Some("") => 0,
@@ -283,11 +290,7 @@ fn page(s: &SimState, rows: Vec<(i64, Value)>, cursor: i64, limit: i64, stuck_cu
 
 async fn registrations(State(s): S, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
     let db = s.db();
-    let st = match authenticate(&s, &db, &headers) {
-        Ok(st) => st,
-        Err(r) => return r,
-    };
-    let (cursor, limit) = match page_args(&s, &q) {
+    let (st, cursor, limit) = match paged_request(&s, &db, &headers, &q) {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -303,11 +306,7 @@ async fn registrations(State(s): S, headers: HeaderMap, Query(q): Query<HashMap<
 
 async fn review_tasks(State(s): S, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
     let db = s.db();
-    let st = match authenticate(&s, &db, &headers) {
-        Ok(st) => st,
-        Err(r) => return r,
-    };
-    let (cursor, limit) = match page_args(&s, &q) {
+    let (st, cursor, limit) = match paged_request(&s, &db, &headers, &q) {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -619,11 +618,7 @@ fn record_received(tx: &Connection, st: &Station, item: &Value, result: &Value, 
 /// v1.1 `GET /confirmations?date=`: this station's confirmations of one office day.
 async fn confirmations_of_day(State(s): S, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
     let db = s.db();
-    let st = match authenticate(&s, &db, &headers) {
-        Ok(st) => st,
-        Err(r) => return r,
-    };
-    let (cursor, limit) = match page_args(&s, &q) {
+    let (st, cursor, limit) = match paged_request(&s, &db, &headers, &q) {
         Ok(a) => a,
         Err(r) => return r,
     };
