@@ -108,3 +108,38 @@ fn logins_and_failures_are_audited() {
     assert_eq!(events[1].actor, "S001");
     assert!(desk.audit_verify().unwrap().ok);
 }
+
+#[test]
+fn a_reset_password_must_be_changed_before_anything_else() {
+    let (_d, s) = state();
+    let now = at("2026-11-22T09:05:00+08:00");
+    login(&s, "A001", "zhuguan-2026").unwrap();
+    let reset = zkdesk::api::PasswordResetArgs { staff_id: "S001".into(), new_password: "chongzhi-2026".into() };
+    s.staff_reset_password(reset, &now).unwrap();
+    s.logout(&now).unwrap();
+
+    let session = login(&s, "S001", "chongzhi-2026").unwrap();
+    assert!(session.must_change_password, "the login answer says the password must change");
+    assert_eq!(s.current_session().map(|s| s.must_change_password), Some(true));
+    // Refused in desk, whatever the UI shows: the counter's own work and any read.
+    for e in [s.confirmations_today(&now).unwrap_err(), s.ui_settings().unwrap_err(), s.counter_search(zkdesk::api::QueryArgs { query: "张".into() }, &now).unwrap_err()] {
+        assert_eq!(e.code, ErrorCode::PasswordChangeRequired, "{e:?}");
+        assert!(e.message.contains("修改密码"), "Chinese for staff: {}", e.message);
+    }
+
+    let change = |old: &str, new: &str| {
+        s.change_password(zkdesk::api::ChangePasswordArgs { old_password: old.into(), new_password: new.into() }, &now)
+    };
+    assert_eq!(change("chongzhi-2026", "short").unwrap_err().code, ErrorCode::InvalidInput, "at least 8 characters");
+    assert_eq!(change("chongzhi-2026", "chongzhi-2026").unwrap_err().message, "新密码不能与原密码相同");
+    assert_eq!(change("wrong-old-pw", "shouli-2027").unwrap_err().code, ErrorCode::BadCredentials);
+    assert!(s.confirmations_today(&now).is_err(), "refused changes leave the account blocked");
+
+    let changed = change("chongzhi-2026", "shouli-2027").unwrap();
+    assert!(!changed.must_change_password);
+    assert_eq!(s.current_session(), Some(changed));
+    assert!(s.confirmations_today(&now).is_ok(), "the session works once the password is changed");
+    s.logout(&now).unwrap();
+    assert_eq!(login(&s, "S001", "chongzhi-2026").unwrap_err().code, ErrorCode::BadCredentials, "the reset password is gone");
+    assert!(!login(&s, "S001", "shouli-2027").unwrap().must_change_password);
+}

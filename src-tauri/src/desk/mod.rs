@@ -7,6 +7,7 @@ mod auth;
 pub mod counter;
 mod devices;
 mod documents;
+mod password;
 mod records;
 mod report;
 mod staff;

@@ -30,6 +30,11 @@ pub fn logout(state: State<'_, AppState>) -> Result<(), ErrorInfo> {
 }
 
 #[tauri::command]
+pub fn change_password(state: State<'_, AppState>, args: ChangePasswordArgs) -> Result<SessionInfo, ErrorInfo> {
+    state.change_password(args, &now()).map_err(fail)
+}
+
+#[tauri::command]
 pub fn current_session(state: State<'_, AppState>) -> Option<SessionInfo> {
     state.current_session()
 }
