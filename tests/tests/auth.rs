@@ -132,7 +132,8 @@ fn a_reset_password_must_be_changed_before_anything_else() {
     };
     assert_eq!(change("chongzhi-2026", "short").unwrap_err().code, ErrorCode::InvalidInput, "at least 8 characters");
     assert_eq!(change("chongzhi-2026", "chongzhi-2026").unwrap_err().message, "新密码不能与原密码相同");
-    assert_eq!(change("wrong-old-pw", "shouli-2027").unwrap_err().code, ErrorCode::BadCredentials);
+    let wrong = change("wrong-old-pw", "shouli-2027").unwrap_err();
+    assert_eq!((wrong.code, wrong.message.as_str()), (ErrorCode::BadCredentials, "原密码不正确"));
     assert!(s.confirmations_today(&now).is_err(), "refused changes leave the account blocked");
 
     let changed = change("chongzhi-2026", "shouli-2027").unwrap();

@@ -50,7 +50,13 @@ test("今日确认 (supervisor): totals, filters and search go to day_report; th
   await expect(table).toContainText("姓名不一致（主管核实），主管授权放行");
   await expect(table.locator("tbody tr", { hasText: "张三" }).locator("[data-tag=needs-signoff]")).toHaveText("待复核");
   await expect(table).toContainText("被退回");
-  expect(await table.innerText()).not.toMatch(/name_mismatch|pending|rejected|accepted/);
+  // The face match score, coloured by the configured band; none without a chip photo.
+  await expect(table.locator("tbody tr", { hasText: "王五" }).locator("[data-tag=face]")).toHaveText("72 分 通过");
+  await expect(table.locator("tbody tr", { hasText: "王五" }).locator("[data-tag=face]")).toHaveClass(/el-tag--success/);
+  await expect(table.locator("tbody tr", { hasText: "张三" }).locator("[data-tag=face]")).toHaveClass(/el-tag--warning/);
+  await expect(table.locator("tbody tr", { hasText: "李四" }).locator("[data-tag=face]")).toHaveCount(0);
+  await expect(table.locator("thead")).toContainText("人证比对");
+  expect(await table.innerText()).not.toMatch(/name_mismatch|pending|rejected|accepted|review|pass/);
   await page.selectOption("#filter-sync", "rejected");
   await expect(table.locator("tbody tr")).toHaveCount(1);
   await expect(table).toContainText("李四");
@@ -78,6 +84,9 @@ test("今日确认: a row opens the detail; 复核签字 with a note; 重打回�
   const d = page.locator("#entry-detail");
   await expect(d.locator("#entry-flags")).toHaveText("姓名不一致（主管核实），主管授权放行");
   await expect(d.locator("#entry-card-source")).toHaveText("读卡（芯片）");
+  await expect(d.locator("#entry-face")).toHaveText("38 分（存疑）");
+  await expect(d.locator("#entry-face .el-tag")).toHaveClass(/el-tag--warning/);
+  await expect(d.locator("dt", { hasText: "人证比对" })).toBeVisible();
   await expect(d.locator("#entry-signoff")).toHaveText("待主管复核签字");
   await expect(d.locator("#entry-audit")).toContainText("现场确认");
   await expect(d.locator("#entry-photo")).toBeVisible();

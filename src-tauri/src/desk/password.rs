@@ -40,7 +40,12 @@ impl Desk {
             return Err(DeskError::invalid("新密码不能与原密码相同", "the new password equals the old one"));
         }
         // The old password proves it is the account holder (and that the account is still enabled).
-        let checked = self.login(&session.staff_id, old, now)?;
+        let checked = self.login(&session.staff_id, old, now).map_err(|mut e| {
+            if e.code == ErrorCode::BadCredentials {
+                e.message = "原密码不正确".into();
+            }
+            e
+        })?;
         let hash = hash_password(new)?;
         let at = rfc3339(now);
         self.store.write(|tx| {
