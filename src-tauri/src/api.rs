@@ -914,10 +914,18 @@ pub struct ReconcileReport {
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct BlacklistEntry {
+    /// Names the entry to `blacklist_remove_entry` (the number itself is shown masked).
+    pub key: String,
     pub id_number_masked: String,
     pub reason: String,
     pub added_by: String,
     pub added_at: String,
+}
+
+/// One entry of the listed blacklist, by its key.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct BlacklistKeyArgs {
+    pub key: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -259,6 +259,16 @@ test("设置: blacklist add/filter/remove (asks first); devices detected and 重
   await page.click(".el-message-box button:has-text('移出')");
   await expect(page.locator("#blacklist-message")).toHaveText("已移出禁止名单");
   await expect(bl).toHaveCount(1);
+  // From the masked list itself: the row's 移出 asks first, then removes by the entry's key.
+  await bl.first().locator("button[data-action=remove-entry]").click();
+  await expect(page.locator(".el-message-box")).toContainText("420102********1234");
+  await page.click(".el-message-box button:has-text('取消')");
+  await expect(bl).toHaveCount(1);
+  await bl.first().locator("button[data-action=remove-entry]").click();
+  await page.click(".el-message-box button:has-text('移出')");
+  await expect(page.locator("#blacklist-message")).toHaveText("已移出禁止名单");
+  await expect(bl).toHaveCount(0);
+  expect(await page.evaluate(() => (window as any).__removedEntry)).toBe(desk.blacklist[0].key);
   // Devices: the detected reader with its label; a reader plugged in appears after 重新检测.
   await expect(page.locator("#reader-choice")).toContainText("串口读卡器：serial:/dev/ttyUSB0@115200");
   await page.evaluate(() => ((window as any).__plugged = true));

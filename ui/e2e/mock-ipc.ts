@@ -107,13 +107,19 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
         blacklist_list: () => guard(() => blacklist.map((b) => ({ ...b }))),
         blacklist_add: ({ args }) => guard(() => {
           if (!/^\d{17}[\dX]$/.test(args.id_number)) return fail("INVALID_INPUT", "身份证号码无效");
-          blacklist.push({ id_number_masked: `${args.id_number.slice(0, 6)}********${args.id_number.slice(14)}`, reason: args.reason, added_by: session!.staff_id, added_at: "2026-11-22T11:00:00+08:00" });
+          blacklist.push({ key: `k-${args.id_number}`, id_number_masked: `${args.id_number.slice(0, 6)}********${args.id_number.slice(14)}`, reason: args.reason, added_by: session!.staff_id, added_at: "2026-11-22T11:00:00+08:00" });
           return null;
         }),
         blacklist_remove: ({ args }) => guard(() => {
           const m = `${args.id_number.slice(0, 6)}********${args.id_number.slice(14)}`;
           const i = blacklist.findIndex((b) => b.id_number_masked === m);
           if (i >= 0) blacklist.splice(i, 1);
+          return i >= 0;
+        }),
+        blacklist_remove_entry: ({ args }) => guard(() => {
+          const i = blacklist.findIndex((b) => b.key === args.key);
+          if (i >= 0) blacklist.splice(i, 1);
+          (window as any).__removedEntry = args.key;
           return i >= 0;
         }),
         settings_show: () => guard(() => settings.map((s) => ({ ...s }))),

@@ -355,7 +355,13 @@ export type ReconcileReport = { date: string, local: number, province: number, m
  */
 unsigned: Array<string>, };
 
-export type BlacklistEntry = { id_number_masked: string, reason: string, added_by: string, added_at: string, };
+export type BlacklistEntry = { 
+/**
+ * Names the entry to `blacklist_remove_entry` (the number itself is shown masked).
+ */
+key: string, id_number_masked: string, reason: string, added_by: string, added_at: string, };
+
+export type BlacklistKeyArgs = { key: string, };
 
 export type BlacklistArgs = { id_number: string, 
 /**
@@ -585,6 +591,7 @@ export const commands = {
   blacklist_list: (): Promise<Array<BlacklistEntry>> => invoke("blacklist_list"),
   blacklist_add: (args: BlacklistArgs): Promise<void> => invoke("blacklist_add", { args }),
   blacklist_remove: (args: BlacklistArgs): Promise<boolean> => invoke("blacklist_remove", { args }),
+  blacklist_remove_entry: (args: BlacklistKeyArgs): Promise<boolean> => invoke("blacklist_remove_entry", { args }),
   settings_show: (): Promise<Array<SettingInfo>> => invoke("settings_show"),
   settings_set: (args: SettingArgs): Promise<void> => invoke("settings_set", { args }),
   tasks_list: (args: TaskFilter): Promise<Array<TaskItem>> => invoke("tasks_list", { args }),

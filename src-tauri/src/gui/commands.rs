@@ -204,6 +204,11 @@ pub fn blacklist_remove(state: State<'_, AppState>, args: BlacklistArgs) -> Resu
 }
 
 #[tauri::command]
+pub fn blacklist_remove_entry(state: State<'_, AppState>, args: BlacklistKeyArgs) -> Result<bool, ErrorInfo> {
+    state.blacklist_remove_entry(args, &now()).map_err(fail)
+}
+
+#[tauri::command]
 pub fn settings_show(state: State<'_, AppState>) -> Result<Vec<SettingInfo>, ErrorInfo> {
     state.settings_show().map_err(fail)
 }

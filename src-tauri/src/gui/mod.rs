@@ -103,6 +103,7 @@ pub fn run(context: tauri::Context<tauri::Wry>, options: Options) {
             commands::blacklist_list,
             commands::blacklist_add,
             commands::blacklist_remove,
+            commands::blacklist_remove_entry,
             commands::settings_show,
             commands::settings_set,
             commands::tasks_list,

@@ -401,6 +401,11 @@ impl AppState {
         self.desk().blacklist_add(&actor, &a.id_number, a.reason.as_deref().unwrap_or(""), now)
     }
 
+    pub fn blacklist_remove_entry(&self, a: BlacklistKeyArgs, now: &Now) -> Result<bool, DeskError> {
+        let actor = Actor::Staff(self.session()?);
+        self.desk().blacklist_remove_entry(&actor, &a.key, now)
+    }
+
     pub fn blacklist_remove(&self, a: BlacklistArgs, now: &Now) -> Result<bool, DeskError> {
         let actor = Actor::Staff(self.session()?);
         self.desk().blacklist_remove(&actor, &a.id_number, now)
