@@ -97,6 +97,8 @@ export const GENDER_LABEL: Record<string, string> = { "1": "男", "2": "女", "9
 export const CHECK_NAME_LABEL: Record<string, string> = {
   face_count: "人脸",
   face_size: "头部大小",
+  pose: "正面姿态",
+  looking: "视线朝向",
   position: "位置",
   background: "背景颜色",
   background_evenness: "背景均匀",
