@@ -1,12 +1,14 @@
 import { defineConfig } from "@playwright/test";
 
-// Debian's Chromium, never a downloaded browser. The built UI is served by `vite preview`.
+// Debian's Chromium, never a downloaded browser. The built UI is served by `vite preview`
+// (on ZKDESK_PW_PORT when several checkouts run their suites on one machine).
+const port = Number(process.env.ZKDESK_PW_PORT ?? 4173);
 export default defineConfig({
   testDir: "e2e",
   reporter: [["list"]],
   outputDir: "../artifacts/playwright",
   use: {
-    baseURL: "http://127.0.0.1:4173",
+    baseURL: `http://127.0.0.1:${port}`,
     launchOptions: {
       executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -16,8 +18,8 @@ export default defineConfig({
     viewport: { width: 1366, height: 768 },
   },
   webServer: {
-    command: "npx vite preview --host 127.0.0.1 --port 4173 --strictPort",
-    url: "http://127.0.0.1:4173",
+    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+    url: `http://127.0.0.1:${port}`,
     reuseExistingServer: false,
     timeout: 60_000,
   },

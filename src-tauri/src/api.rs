@@ -60,6 +60,7 @@ transport_enum! { FlagName from Flag { ManualEntry, NameMismatch, CardExpired, P
 transport_enum! { ConfirmationStateName from ConfirmationState { Pending, Accepted, Rejected, Revoked } }
 transport_enum! { LocalStatusName from LocalStatus { None, Pending, Accepted, Rejected, Revoked } }
 transport_enum! { CheckResult from crate::photo::Outcome { Pass, Warn, Fail } }
+transport_enum! { FaceBandName from crate::domain::face_match::Band { Pass, Review, Fail } }
 transport_enum! { SyncPhase from crate::sync::Phase { Reference, Registrations, ReviewTasks, NumberBlocks, Outbox } }
 
 pub fn flags(v: &[Flag]) -> Vec<FlagName> {
@@ -78,6 +79,15 @@ pub struct SessionInfo {
     pub staff_id: String,
     pub name: String,
     pub role: Role,
+    /// A supervisor reset the password: every action is refused until the account changes it.
+    #[serde(default)]
+    pub must_change_password: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ChangePasswordArgs {
+    pub old_password: String,
+    pub new_password: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -814,7 +824,12 @@ pub struct DayEntry {
     /// pending | accepted | rejected, when a revocation was made.
     pub revocation: Option<String>,
     pub revocation_reason: Option<String>,
+    /// Chip photo vs. live photo (cosine, −1..1), when a chip photo was decoded.
     pub face_match_score: Option<f64>,
+    /// The band the score falls in under the configured bands (pass | review | fail).
+    pub face_match_band: Option<FaceBandName>,
+    /// The score and its band in Chinese (e.g. 人证比对 72 分（通过）).
+    pub face_match_text: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -899,10 +914,18 @@ pub struct ReconcileReport {
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct BlacklistEntry {
+    /// Names the entry to `blacklist_remove_entry` (the number itself is shown masked).
+    pub key: String,
     pub id_number_masked: String,
     pub reason: String,
     pub added_by: String,
     pub added_at: String,
+}
+
+/// One entry of the listed blacklist, by its key.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct BlacklistKeyArgs {
+    pub key: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

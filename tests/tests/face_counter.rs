@@ -19,6 +19,7 @@ use zkdesk::photo::{self, face::FaceDetector, Outcome, Spec, SpecPhoto};
 use zkdesk::store::{registrations, settings, station};
 use zkdesk_tests::cards::with_check;
 use zkdesk_tests::photos::*;
+use zkdesk_tests::station::ok;
 
 /// The stand-in follows the vendor convention (`int unpack(wlt, bmp, save)`, a 102×126 24-bit
 /// BMP of 38,862 bytes). Its "WLT" carries the path of the BMP to return, so each test card
@@ -219,6 +220,18 @@ fn the_same_person_passes_and_the_score_is_stored_shown_and_sent() {
     let checks = c.outbox_checks(1);
     assert_eq!(checks["face_match_score"].as_f64(), Some(score));
     assert_eq!(checks["face_match_model"], "sface-2021dec");
+
+    // The supervisor's day list and detail carry it, through zkctl (design: Entry.face_match_score).
+    let env = [("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")];
+    let d = c.dir.path();
+    let today = ok("today", zkdesk_tests::zkctl(d, &["--json", "today", "--date", "2026-11-22", "--supervisor", "A001"], &env));
+    let entry = &today["items"][0];
+    assert_eq!(entry["face_match_score"].as_f64(), Some(score), "{entry}");
+    assert_eq!(entry["face_match_band"], "pass");
+    let id = entry["confirmation_id"].as_str().unwrap();
+    let shown = ok("show", zkdesk_tests::zkctl(d, &["--json", "show", id, "--supervisor", "A001"], &env));
+    assert_eq!(shown["face_match_score"].as_f64(), Some(score));
+    assert!(shown["face_match_text"].as_str().unwrap().contains("通过"), "{shown}");
 }
 
 #[test]
@@ -231,6 +244,11 @@ fn without_a_chip_photo_there_is_no_score_and_nothing_in_the_way() {
     c.confirm(&mut s, 1).unwrap();
     assert_eq!(c.stored_score(1), None);
     assert!(c.outbox_checks(1)["face_match_score"].is_null());
+    let today = ok(
+        "today",
+        zkdesk_tests::zkctl(c.dir.path(), &["--json", "today", "--date", "2026-11-22", "--supervisor", "A001"], &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")]),
+    );
+    assert!(today["items"][0]["face_match_score"].is_null(), "no chip photo, no score: {today}");
 }
 
 #[test]

@@ -216,8 +216,26 @@ fn staff_and_settings_are_managed_with_their_guards() {
         ),
     );
     let desk = Desk::open(d).unwrap();
-    assert!(desk.login("S001", "chongzhi-2026", &now()).is_ok(), "the reset password opens the account");
-    assert!(zkdesk::store::staff::must_change_password(desk.store().conn(), "S001").unwrap());
+    let session = desk.login("S001", "chongzhi-2026", &now()).expect("the reset password opens the account");
+    assert!(session.must_change_password, "the login answer carries the flag");
+    drop(desk);
+    // Until the account changes it, every command with it is refused (by desk, so zkctl too).
+    let reset_env = [("ZKDESK_PASSWORD", "chongzhi-2026"), ("ZKDESK_NEW_PASSWORD", "shouli-2027")];
+    let someone = zkdesk_tests::cards::with_check("42010219900101123");
+    let blocked = zkctl(d, &["--json", "lookup", &someone, "--staff", "S001"], &reset_env);
+    assert_eq!(blocked.status.code(), Some(1));
+    let answer: Value = serde_json::from_slice(&blocked.stdout).unwrap();
+    assert_eq!(answer["error"]["code"], "PASSWORD_CHANGE_REQUIRED", "{answer}");
+    let same = zkctl(d, &["--json", "staff", "change-password", "--staff", "S001"], &[("ZKDESK_PASSWORD", "chongzhi-2026"), ("ZKDESK_NEW_PASSWORD", "chongzhi-2026")]);
+    assert_eq!(same.status.code(), Some(1), "the new password may not equal the old");
+    let changed = ok("change-password", zkctl(d, &["--json", "staff", "change-password", "--staff", "S001"], &reset_env));
+    assert_eq!(changed["changed"], "S001");
+    ok("lookup with the new password", zkctl(d, &["--json", "lookup", &someone, "--staff", "S001"], &[("ZKDESK_PASSWORD", "shouli-2027")]));
+    let desk = Desk::open(d).unwrap();
+    assert!(!zkdesk::store::staff::must_change_password(desk.store().conn(), "S001").unwrap());
+    let kinds = desk.store().conn().query_row("SELECT COUNT(*) FROM audit_event WHERE kind = 'password_changed' AND actor = 'S001'", [], |r| r.get::<_, i64>(0)).unwrap();
+    assert_eq!(kinds, 1, "the change is audited once");
+    drop(desk);
 
     let bad = zkctl(d, &["--json", "settings", "set", "sync_interval_secs", "5", "--supervisor", "A001"], &ENV);
     assert_eq!(bad.status.code(), Some(1), "out of range is refused");

@@ -2,48 +2,22 @@
 // Started by scripts/window-test.sh (Xvfb + tauri-driver on :4444, app binary in ZKDESK_APP).
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync, mkdirSync } from "node:fs";
-import { Builder, By, Capabilities, until } from "selenium-webdriver";
+import { By, until } from "selenium-webdriver";
+import { assertFits as fits, shot as snap, startApp } from "./window-driver.mjs";
 
 let driver;
 let confirmedName = "";
-const artifacts = process.env.ZKDESK_ARTIFACTS ?? "../artifacts";
 
 before(async () => {
-  const caps = new Capabilities();
-  caps.set("tauri:options", { application: process.env.ZKDESK_APP, args: ["--data-dir", process.env.ZKDESK_DATA_DIR] });
-  caps.setBrowserName("wry");
-  driver = await new Builder().withCapabilities(caps).usingServer("http://127.0.0.1:4444/").build();
+  driver = await startApp();
 });
 
 after(async () => {
   await driver?.quit();
 });
 
-async function shot(name) {
-  // WebKit paints asynchronously: let two frames pass so the screenshot shows the current DOM.
-  // A page that does not change may get no frames under Xvfb, so a timer ends the wait after 1 s.
-  await driver.executeAsyncScript("const done = arguments[arguments.length - 1]; let over = false; const fin = () => { if (!over) { over = true; setTimeout(done, 300); } }; requestAnimationFrame(() => requestAnimationFrame(fin)); setTimeout(fin, 1000);");
-  mkdirSync(artifacts, { recursive: true });
-  writeFileSync(`${artifacts}/${name}.png`, await driver.takeScreenshot(), "base64");
-}
-
-/** The window is 1366×768 and each element is wholly inside it, with nothing scrolled. */
-async function assertFits(selectors) {
-  const r = await driver.executeScript(`
-    const out = { w: innerWidth, h: innerHeight, scroll: document.scrollingElement.scrollHeight > innerHeight, outside: [] };
-    for (const s of arguments[0]) {
-      const el = document.querySelector(s);
-      const b = el && el.getBoundingClientRect();
-      if (!b || b.width === 0 || b.top < 0 || b.left < 0 || b.bottom > innerHeight || b.right > innerWidth) out.outside.push(s);
-    }
-    const content = document.getElementById("content");
-    if (content && content.scrollHeight > content.clientHeight + 1) out.scroll = true;
-    return out;`, selectors);
-  assert.deepEqual([r.w, r.h], [1366, 768], "the window is 1366×768");
-  assert.equal(r.scroll, false, "nothing scrolls");
-  assert.deepEqual(r.outside, [], "every element is inside the window");
-}
+const shot = (name) => snap(driver, name);
+const assertFits = (selectors) => fits(driver, selectors);
 
 test("the login screen renders in Chinese", async () => {
   const h1 = await driver.wait(until.elementLocated(By.css("h1")), 15000);

@@ -50,7 +50,13 @@ test("今日确认 (supervisor): totals, filters and search go to day_report; th
   await expect(table).toContainText("姓名不一致（主管核实），主管授权放行");
   await expect(table.locator("tbody tr", { hasText: "张三" }).locator("[data-tag=needs-signoff]")).toHaveText("待复核");
   await expect(table).toContainText("被退回");
-  expect(await table.innerText()).not.toMatch(/name_mismatch|pending|rejected|accepted/);
+  // The face match score, coloured by the configured band; none without a chip photo.
+  await expect(table.locator("tbody tr", { hasText: "王五" }).locator("[data-tag=face]")).toHaveText("72 分 通过");
+  await expect(table.locator("tbody tr", { hasText: "王五" }).locator("[data-tag=face]")).toHaveClass(/el-tag--success/);
+  await expect(table.locator("tbody tr", { hasText: "张三" }).locator("[data-tag=face]")).toHaveClass(/el-tag--warning/);
+  await expect(table.locator("tbody tr", { hasText: "李四" }).locator("[data-tag=face]")).toHaveCount(0);
+  await expect(table.locator("thead")).toContainText("人证比对");
+  expect(await table.innerText()).not.toMatch(/name_mismatch|pending|rejected|accepted|review|pass/);
   await page.selectOption("#filter-sync", "rejected");
   await expect(table.locator("tbody tr")).toHaveCount(1);
   await expect(table).toContainText("李四");
@@ -78,6 +84,9 @@ test("今日确认: a row opens the detail; 复核签字 with a note; 重打回�
   const d = page.locator("#entry-detail");
   await expect(d.locator("#entry-flags")).toHaveText("姓名不一致（主管核实），主管授权放行");
   await expect(d.locator("#entry-card-source")).toHaveText("读卡（芯片）");
+  await expect(d.locator("#entry-face")).toHaveText("38 分（存疑）");
+  await expect(d.locator("#entry-face .el-tag")).toHaveClass(/el-tag--warning/);
+  await expect(d.locator("dt", { hasText: "人证比对" })).toBeVisible();
   await expect(d.locator("#entry-signoff")).toHaveText("待主管复核签字");
   await expect(d.locator("#entry-audit")).toContainText("现场确认");
   await expect(d.locator("#entry-photo")).toBeVisible();
@@ -147,6 +156,12 @@ test("审核任务: photo task (photo, checks, reject with reason key 2), 学历
   await expect(page.locator("#auto-failures")).toContainText("背景颜色不符合要求");
   await expect(page.locator("#our-checks")).toContainText("背景颜色：注意");
   await expect(page.locator("#reasons")).toContainText("2. 模糊");
+  await expect(page.locator("#our-checks")).toContainText("视线朝向：合格");
+  expect(await page.locator("#our-checks").innerText()).not.toContain("未知");
+  for (const id of ["#approve", "#reject", "#task-photo"]) {
+    const box = (await page.locator(id).boundingBox())!;
+    expect(box.y + box.height, `${id} inside the viewport with every check listed`).toBeLessThanOrEqual(768);
+  }
   await page.keyboard.press("2");
   await expect(page.locator("#decision-state")).toContainText("不通过 · 已决定，待上传");
   expect(await page.evaluate(() => (window as any).__decided)).toEqual([{ task_id: "T-photo-1", approve: false, reason_code: "blurred" }]);
@@ -175,6 +190,46 @@ test("审核任务: photo task (photo, checks, reject with reason key 2), 学历
   await expect(page.locator("#decision-state")).toContainText("不通过");
   expect((await page.evaluate(() => (window as any).__decided)).at(-1)).toEqual({ task_id: "T-edu-1", approve: false, reason_code: "other", comment: "报告编号与证书不符" });
   await page.screenshot({ path: "../artifacts/playwright/desk-review.png" });
+});
+
+test("审核任务: a long 学历 task fits 1366×768 — the decision buttons stay in view, nothing scrolls", async ({ page }) => {
+  const edu = desk.tasks(photo)[1];
+  const long = {
+    ...edu,
+    task_id: "T-edu-long",
+    name: "欧阳娜娜娜",
+    registration: { ...edu.registration!, name: "欧阳娜娜娜", major: { code: "C050105", name: "汉语言文学（师范教育方向，含中小学语文教学法与教育心理学）", level: "本科" } },
+    declared: { school: "华中科技大学继续教育学院（原武汉城市建设学院成人高等教育函授部）", certificate_no: "105111201005001234567890", graduation_date: "2010-07-01" },
+    documents: [
+      { name: "教育部学历证书电子注册备案表（学信网在线验证报告，含二维码与验证码）.pdf", media_type: "application/pdf", content_base64: desk.PDF_BASE64 },
+      { name: "毕业证书扫描件（正面，彩色，300dpi）.jpg", media_type: "image/jpeg", content_base64: photo },
+      { name: "学位证书扫描件.jpg", media_type: "image/jpeg", content_base64: photo },
+    ],
+  };
+  await page.addInitScript(() => ((window as any).__ZKDESK_PREVIEW_URL__ = "/preview/none"));
+  await mockIpc(page, STAFF, { views, swipes: [] }, { ...fixtures, tasks: [long] });
+  await page.goto("/");
+  await page.fill("#staff-id", "A001");
+  await page.fill("#password", "zhuguan-2026");
+  await page.click("#login-button");
+  await page.click("#nav button[data-page=review]");
+  await expect(page.locator("#task-table tbody tr")).toHaveCount(1);
+  await page.keyboard.press("j");
+  await expect(page.locator("#task-detail")).toContainText("欧阳娜娜娜");
+  await expect(page.locator("#documents .pdf-pages[data-rendered=true]")).toHaveCount(1);
+  await page.fill("#decision-comment", "报告编号与证书编号不一致，且毕业日期与学信网记录不符，请考生重新上传学历认证报告。");
+  for (const id of ["#approve", "#reject", "#decision-comment", "#declared"]) {
+    const box = (await page.locator(id).boundingBox())!;
+    expect(box.y, `${id} top`).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height, `${id} inside the viewport`).toBeLessThanOrEqual(768);
+    expect(box.x + box.width, `${id} right`).toBeLessThanOrEqual(1366);
+  }
+  const scrolls = await page.evaluate(() => {
+    const content = document.getElementById("content")!;
+    return { page: document.scrollingElement!.scrollHeight > innerHeight, content: content.scrollHeight > content.clientHeight + 1 };
+  });
+  expect(scrolls).toEqual({ page: false, content: false });
+  await page.screenshot({ path: "../artifacts/playwright/desk-review-long.png" });
 });
 
 test("审核任务: A approves; filter by kind", async ({ page }) => {
@@ -250,6 +305,16 @@ test("设置: blacklist add/filter/remove (asks first); devices detected and 重
   await page.click(".el-message-box button:has-text('移出')");
   await expect(page.locator("#blacklist-message")).toHaveText("已移出禁止名单");
   await expect(bl).toHaveCount(1);
+  // From the masked list itself: the row's 移出 asks first, then removes by the entry's key.
+  await bl.first().locator("button[data-action=remove-entry]").click();
+  await expect(page.locator(".el-message-box")).toContainText("420102********1234");
+  await page.click(".el-message-box button:has-text('取消')");
+  await expect(bl).toHaveCount(1);
+  await bl.first().locator("button[data-action=remove-entry]").click();
+  await page.click(".el-message-box button:has-text('移出')");
+  await expect(page.locator("#blacklist-message")).toHaveText("已移出禁止名单");
+  await expect(bl).toHaveCount(0);
+  expect(await page.evaluate(() => (window as any).__removedEntry)).toBe(desk.blacklist[0].key);
   // Devices: the detected reader with its label; a reader plugged in appears after 重新检测.
   await expect(page.locator("#reader-choice")).toContainText("串口读卡器：serial:/dev/ttyUSB0@115200");
   await page.evaluate(() => ((window as any).__plugged = true));

@@ -8,6 +8,8 @@ export interface MockStaff {
   role: "counter" | "supervisor";
   password: string;
   disabled?: boolean;
+  /** A supervisor reset the password: the login answer says so and nothing else works until changed. */
+  mustChange?: boolean;
 }
 
 /** Counter views produced by the real core (see tests/tests/counter.rs), replayed by the mock. */
@@ -18,7 +20,7 @@ export type DeskFixtures = Record<string, any>;
 
 export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: CounterFixtures; swipes: string[]; supervisorPassword?: string } = { views: {}, swipes: [] }, desk: DeskFixtures = {}): Promise<void> {
   await page.addInitScript(([staff, counter, desk]: [MockStaff[], { views: CounterFixtures; swipes: string[]; supervisorPassword?: string }, DeskFixtures]) => {
-    let session: { staff_id: string; name: string; role: string } | null = null;
+    let session: { staff_id: string; name: string; role: string; must_change_password: boolean } | null = null;
     const calls: string[] = [];
     const fail = (code: string, message: string) => Promise.reject({ code, message, detail: code });
     const callbacks: Record<number, (e: unknown) => void> = {};
@@ -99,18 +101,25 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
         staff_reset_password: ({ args }) => guard(() => {
           const s = staff.find((x) => x.staff_id === args.staff_id)!;
           s.password = args.new_password;
+          s.mustChange = true;
           return null;
         }),
         blacklist_list: () => guard(() => blacklist.map((b) => ({ ...b }))),
         blacklist_add: ({ args }) => guard(() => {
           if (!/^\d{17}[\dX]$/.test(args.id_number)) return fail("INVALID_INPUT", "身份证号码无效");
-          blacklist.push({ id_number_masked: `${args.id_number.slice(0, 6)}********${args.id_number.slice(14)}`, reason: args.reason, added_by: session!.staff_id, added_at: "2026-11-22T11:00:00+08:00" });
+          blacklist.push({ key: `k-${args.id_number}`, id_number_masked: `${args.id_number.slice(0, 6)}********${args.id_number.slice(14)}`, reason: args.reason, added_by: session!.staff_id, added_at: "2026-11-22T11:00:00+08:00" });
           return null;
         }),
         blacklist_remove: ({ args }) => guard(() => {
           const m = `${args.id_number.slice(0, 6)}********${args.id_number.slice(14)}`;
           const i = blacklist.findIndex((b) => b.id_number_masked === m);
           if (i >= 0) blacklist.splice(i, 1);
+          return i >= 0;
+        }),
+        blacklist_remove_entry: ({ args }) => guard(() => {
+          const i = blacklist.findIndex((b) => b.key === args.key);
+          if (i >= 0) blacklist.splice(i, 1);
+          (window as any).__removedEntry = args.key;
           return i >= 0;
         }),
         settings_show: () => guard(() => settings.map((s) => ({ ...s }))),
@@ -187,7 +196,19 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
         const s = staff.find((x) => x.staff_id === args.staff_id);
         if (!s || s.password !== args.password) return fail("BAD_CREDENTIALS", "工号或密码错误");
         if (s.disabled) return fail("ACCOUNT_DISABLED", "该账号已停用，请联系主管");
-        session = { staff_id: s.staff_id, name: s.name, role: s.role };
+        session = { staff_id: s.staff_id, name: s.name, role: s.role, must_change_password: !!s.mustChange };
+        return session;
+      },
+      change_password: async ({ args }) => {
+        const s = staff.find((x) => x.staff_id === session?.staff_id);
+        if (!s) return fail("NOT_LOGGED_IN", "请先登录");
+        if ([...args.new_password].length < 8) return fail("INVALID_INPUT", "密码至少 8 位");
+        if (args.new_password === args.old_password) return fail("INVALID_INPUT", "新密码不能与原密码相同");
+        if (args.old_password !== s.password) return fail("BAD_CREDENTIALS", "原密码不正确");
+        s.password = args.new_password;
+        s.mustChange = false;
+        (window as any).__passwordChanged = args;
+        session = { ...session!, must_change_password: false };
         return session;
       },
       logout: async () => {
@@ -213,6 +234,9 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
         calls.push(cmd);
         (window as any).__ipcArgs = [...((window as any).__ipcArgs ?? []), { cmd, args }];
         const h = handlers[cmd];
+        // As the core does: a reset password refuses everything but the change (and leaving).
+        const free = ["change_password", "logout", "current_session", "login", "status_bar", "plugin:event|listen", "plugin:event|unlisten"];
+        if (session?.must_change_password && !free.includes(cmd)) return fail("PASSWORD_CHANGE_REQUIRED", "密码已被主管重置，请先修改密码再进行其他操作");
         return h ? h(args ?? {}) : fail("INVALID_INPUT", `mock: unknown command ${cmd}`);
       },
       transformCallback: (cb: (e: unknown) => void) => {

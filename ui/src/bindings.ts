@@ -19,11 +19,19 @@ export type LocalStatusName = "none" | "pending" | "accepted" | "rejected" | "re
 
 export type CheckResult = "pass" | "warn" | "fail";
 
+export type FaceBandName = "pass" | "review" | "fail";
+
 export type SyncPhase = "reference" | "registrations" | "review_tasks" | "number_blocks" | "outbox";
 
 export type LoginArgs = { staff_id: string, password: string, };
 
-export type SessionInfo = { staff_id: string, name: string, role: Role, };
+export type SessionInfo = { staff_id: string, name: string, role: Role, 
+/**
+ * A supervisor reset the password: every action is refused until the account changes it.
+ */
+must_change_password: boolean, };
+
+export type ChangePasswordArgs = { old_password: string, new_password: string, };
 
 export type StaffInfo = { staff_id: string, name: string, role: Role, disabled: boolean, created_at: string, };
 
@@ -279,7 +287,19 @@ needs_signoff: boolean,
 /**
  * pending | accepted | rejected, when a revocation was made.
  */
-revocation: string | null, revocation_reason: string | null, face_match_score: number | null, };
+revocation: string | null, revocation_reason: string | null, 
+/**
+ * Chip photo vs. live photo (cosine, −1..1), when a chip photo was decoded.
+ */
+face_match_score: number | null, 
+/**
+ * The band the score falls in under the configured bands (pass | review | fail).
+ */
+face_match_band: FaceBandName | null, 
+/**
+ * The score and its band in Chinese (e.g. 人证比对 72 分（通过）).
+ */
+face_match_text: string | null, };
 
 export type DayTotals = { confirmed: number, revoked: number, flagged: number, signed_off: number, sync_pending: number, sync_accepted: number, sync_rejected: number, };
 
@@ -307,7 +327,19 @@ needs_signoff: boolean,
 /**
  * pending | accepted | rejected, when a revocation was made.
  */
-revocation: string | null, revocation_reason: string | null, face_match_score: number | null, };
+revocation: string | null, revocation_reason: string | null, 
+/**
+ * Chip photo vs. live photo (cosine, −1..1), when a chip photo was decoded.
+ */
+face_match_score: number | null, 
+/**
+ * The band the score falls in under the configured bands (pass | review | fail).
+ */
+face_match_band: FaceBandName | null, 
+/**
+ * The score and its band in Chinese (e.g. 人证比对 72 分（通过）).
+ */
+face_match_text: string | null, };
 
 export type SignoffArgs = { confirmation_id: string, note?: string, };
 
@@ -323,7 +355,13 @@ export type ReconcileReport = { date: string, local: number, province: number, m
  */
 unsigned: Array<string>, };
 
-export type BlacklistEntry = { id_number_masked: string, reason: string, added_by: string, added_at: string, };
+export type BlacklistEntry = { 
+/**
+ * Names the entry to `blacklist_remove_entry` (the number itself is shown masked).
+ */
+key: string, id_number_masked: string, reason: string, added_by: string, added_at: string, };
+
+export type BlacklistKeyArgs = { key: string, };
 
 export type BlacklistArgs = { id_number: string, 
 /**
@@ -519,6 +557,7 @@ idle_lock_minutes: number, sync_interval_secs: number, };
 export const commands = {
   login: (args: LoginArgs): Promise<SessionInfo> => invoke("login", { args }),
   logout: (): Promise<void> => invoke("logout"),
+  change_password: (args: ChangePasswordArgs): Promise<SessionInfo> => invoke("change_password", { args }),
   current_session: (): Promise<SessionInfo | null> => invoke("current_session"),
   status_bar: (): Promise<StatusBar> => invoke("status_bar"),
   staff_list: (): Promise<Array<StaffInfo>> => invoke("staff_list"),
@@ -552,6 +591,7 @@ export const commands = {
   blacklist_list: (): Promise<Array<BlacklistEntry>> => invoke("blacklist_list"),
   blacklist_add: (args: BlacklistArgs): Promise<void> => invoke("blacklist_add", { args }),
   blacklist_remove: (args: BlacklistArgs): Promise<boolean> => invoke("blacklist_remove", { args }),
+  blacklist_remove_entry: (args: BlacklistKeyArgs): Promise<boolean> => invoke("blacklist_remove_entry", { args }),
   settings_show: (): Promise<Array<SettingInfo>> => invoke("settings_show"),
   settings_set: (args: SettingArgs): Promise<void> => invoke("settings_set", { args }),
   tasks_list: (args: TaskFilter): Promise<Array<TaskItem>> => invoke("tasks_list", { args }),

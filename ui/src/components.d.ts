@@ -13,6 +13,7 @@ declare module 'vue' {
   export interface GlobalComponents {
     ActionsPanel: typeof import('./components/counter/ActionsPanel.vue')['default']
     BlacklistPanel: typeof import('./components/settings/BlacklistPanel.vue')['default']
+    ChangePasswordDialog: typeof import('./components/common/ChangePasswordDialog.vue')['default']
     ChecksPanel: typeof import('./components/counter/ChecksPanel.vue')['default']
     CounterToolbar: typeof import('./components/counter/CounterToolbar.vue')['default']
     CountTable: typeof import('./components/desk/CountTable.vue')['default']

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loginFormProblem } from "../src/logic/login";
+import { changePasswordProblem, loginFormProblem } from "../src/logic/login";
 import { navFor, NAV } from "../src/logic/nav";
 import { isDeskError, staffMessage } from "../src/logic/errors";
 
@@ -8,6 +8,17 @@ describe("login form", () => {
     expect(loginFormProblem({ staffId: " ", password: "" })).toBe("请输入工号");
     expect(loginFormProblem({ staffId: "S001", password: "" })).toBe("请输入密码");
     expect(loginFormProblem({ staffId: "S001", password: "x" })).toBeNull();
+  });
+});
+
+describe("the password change a reset forces", () => {
+  const form = (oldPassword: string, newPassword: string, repeat = newPassword) => changePasswordProblem({ oldPassword, newPassword, repeat });
+  it("applies the core's rules before asking it", () => {
+    expect(form("", "new-password-1")).toBe("请输入原密码");
+    expect(form("chongzhi-2026", "short")).toBe("新密码至少 8 位");
+    expect(form("chongzhi-2026", "chongzhi-2026")).toBe("新密码不能与原密码相同");
+    expect(form("chongzhi-2026", "shouli-2027", "shouli-2028")).toBe("两次输入的新密码不一致");
+    expect(form("chongzhi-2026", "shouli-2027")).toBeNull();
   });
 });
 

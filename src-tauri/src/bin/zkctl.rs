@@ -302,6 +302,12 @@ enum StaffCmd {
         #[arg(long)]
         supervisor: Option<String>,
     },
+    /// The account's own new password (after a reset): the old one from ZKDESK_PASSWORD, the new
+    /// one from ZKDESK_NEW_PASSWORD (or prompts).
+    ChangePassword {
+        #[arg(long)]
+        staff: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -679,6 +685,13 @@ fn staff(desk: &Desk, cmd: StaffCmd, json: bool) -> Result<(), Failure> {
             let password = secret("ZKDESK_NEW_PASSWORD", "新密码: ")?;
             desk.staff_reset_password(&actor, &id, &password, &now())?;
             print(json, &serde_json::json!({ "reset": id }), |_| format!("已重置 {id} 的密码，下次登录须修改"));
+        }
+        StaffCmd::ChangePassword { staff } => {
+            let old = secret("ZKDESK_PASSWORD", "原密码: ")?;
+            let new = secret("ZKDESK_NEW_PASSWORD", "新密码: ")?;
+            let session = desk.login(&staff, &old, &now()).map_err(|e| refused(json, e))?;
+            let s = desk.change_password(&session, &old, &new, &now()).map_err(|e| refused(json, e))?;
+            print(json, &serde_json::json!({ "changed": s.staff_id }), |_| format!("{} 的密码已修改", s.staff_id));
         }
     }
     Ok(())

@@ -96,7 +96,7 @@ impl Desk {
             Some(r) if r.disabled => {
                 Err(DeskError::new(ErrorCode::AccountDisabled, "该账号已停用，请联系主管", format!("account {staff_id} is disabled")))
             }
-            Some(r) => Ok(Session { staff_id: r.staff_id.clone(), name: r.name.clone(), role: r.role }),
+            Some(r) => Ok(Session { staff_id: r.staff_id.clone(), name: r.name.clone(), role: r.role, must_change_password: false }),
         };
         // The counter, the lock and their events commit together: nothing counted without its trace.
         let outcome = self.store.write(|tx| match outcome {
@@ -123,7 +123,8 @@ impl Desk {
                 }
             }
         })?;
-        outcome
+        // A reset password lets the account in only to change it (desk::password).
+        self.flag_password_change(outcome?)
     }
 
     pub fn logout(&self, session: &Session, now: &Now) -> Result<(), DeskError> {
@@ -142,10 +143,11 @@ impl Desk {
                 format!("account {} is disabled", row.staff_id),
             ));
         }
+        self.refuse_until_password_changed(&row.staff_id, action)?;
         if need == Role::Supervisor {
             require_supervisor(row.role, action)?;
         }
-        Ok(Session { staff_id: row.staff_id, name: row.name, role: row.role })
+        Ok(Session { staff_id: row.staff_id, name: row.name, role: row.role, must_change_password: false })
     }
 
     /// Supervisor-only, except that `zkctl` may create accounts while no supervisor exists.

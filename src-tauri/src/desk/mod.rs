@@ -7,6 +7,7 @@ mod auth;
 pub mod counter;
 mod devices;
 mod documents;
+mod password;
 mod records;
 mod report;
 mod staff;
@@ -37,6 +38,9 @@ pub struct Desk {
     store: Store,
     /// The vendor WLT decoder (chip photos), when one is configured.
     wlt: Option<crate::idcard::wlt::WltDecoder>,
+    /// Keys the blacklist's entry keys (`records::entry_key`): random per process, so a key
+    /// names a row to the UI that listed it without revealing the id number behind the mask.
+    entry_key_secret: [u8; 32],
 }
 
 impl Desk {
@@ -45,7 +49,7 @@ impl Desk {
     }
 
     pub fn from_store(store: Store) -> Self {
-        Self { store, wlt: crate::idcard::wlt::WltDecoder::from_env() }
+        Self { store, wlt: crate::idcard::wlt::WltDecoder::from_env(), entry_key_secret: rand::random() }
     }
 
     pub fn store(&self) -> &Store {

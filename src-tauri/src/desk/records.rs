@@ -92,6 +92,7 @@ impl Desk {
         Ok(blacklist::list(self.store.conn())?
             .into_iter()
             .map(|b| crate::api::BlacklistEntry {
+                key: self.entry_key(&b.id_number),
                 id_number_masked: gb11643::mask(&b.id_number),
                 reason: b.reason,
                 added_by: b.added_by,
@@ -164,6 +165,32 @@ impl Desk {
             let removed = blacklist::remove(tx, &id)?;
             audit::record(tx, &at, actor.audit_name(), "blacklist_removed", &detail)?;
             Ok::<_, DeskError>(removed)
+        })
+    }
+}
+
+impl Desk {
+    /// A blacklist entry's key: the list shows masked numbers, so the UI removes by this. A keyed
+    /// SHA-256 (the secret lives only in this process), so a key cannot be turned back into the
+    /// number by trying the few billion plausible ones; stable for as long as the process runs.
+    fn entry_key(&self, id_number: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::new().chain_update(self.entry_key_secret).chain_update(id_number.as_bytes()).finalize();
+        hex::encode(&digest[..12])
+    }
+
+    /// Lifts the bar of the entry the list named `key` (the UI's remove button); `false` when no
+    /// entry has that key (removed meanwhile, or listed by another run of the app).
+    pub fn blacklist_remove_entry(&self, actor: &Actor, key: &str, now: &Now) -> Result<bool, DeskError> {
+        self.authorize_admin(actor, "blacklist remove")?;
+        let at = rfc3339(now);
+        self.store.write(|tx| {
+            let Some(row) = blacklist::list(tx)?.into_iter().find(|b| self.entry_key(&b.id_number) == key) else {
+                return Ok::<_, DeskError>(false);
+            };
+            let removed = blacklist::remove(tx, &row.id_number)?;
+            audit::record(tx, &at, actor.audit_name(), "blacklist_removed", &json!({"id_number": gb11643::mask(&row.id_number)}))?;
+            Ok(removed)
         })
     }
 }

@@ -82,8 +82,9 @@ impl Desk {
             RangeReport { from: first.to_string(), to: last.to_string(), days: vec![], total: DayStats::default(), entries: vec![] };
         for day in first.iter_days().take_while(|d| *d <= last) {
             let records = self.day_records(day)?;
+            let bands = self.face_bands()?;
             let rows: Vec<(DayEntry, &ConfirmationRecord, Option<&Registration>)> =
-                records.iter().map(|(rec, reg)| (entry_of(rec, reg.as_ref()), rec, reg.as_ref())).collect();
+                records.iter().map(|(rec, reg)| (entry_of(rec, reg.as_ref(), &bands), rec, reg.as_ref())).collect();
             let stats = day_stats(&day.to_string(), &rows);
             add(&mut report.total, &stats);
             report.days.push(stats);

@@ -12,6 +12,7 @@ use crate::api::{
     RevokeResult, StatusDiff,
 };
 use crate::domain::confirmation::{ConfirmationState, Flag};
+use crate::domain::face_match::{self, Bands};
 use crate::domain::registration::Registration;
 use crate::domain::{office_day, DeskError, ErrorCode, Role};
 use crate::idcard::gb11643;
@@ -52,7 +53,7 @@ fn flagged(rec: &ConfirmationRecord) -> bool {
     !rec.flags.is_empty()
 }
 
-pub(super) fn entry_of(rec: &ConfirmationRecord, reg: Option<&Registration>) -> DayEntry {
+pub(super) fn entry_of(rec: &ConfirmationRecord, reg: Option<&Registration>, bands: &Bands) -> DayEntry {
     let (status, sync) = status_and_sync(rec);
     DayEntry {
         confirmation_id: rec.confirmation_id.clone(),
@@ -74,7 +75,9 @@ pub(super) fn entry_of(rec: &ConfirmationRecord, reg: Option<&Registration>) -> 
         needs_signoff: flagged(rec) && rec.signed_off_by.is_none() && status == EntryStatus::Confirmed,
         revocation: rec.revocation.as_ref().map(|(s, _)| s.clone()),
         revocation_reason: rec.revocation.as_ref().and_then(|(_, r)| r.clone()),
-        face_match_score: None,
+        face_match_score: rec.face_match_score,
+        face_match_band: rec.face_match_score.map(|s| bands.band(s).into()),
+        face_match_text: rec.face_match_score.map(|s| face_match::describe(s, bands)),
     }
 }
 
@@ -141,7 +144,8 @@ impl Desk {
         self.authorize(session, Role::Supervisor, "day report")?;
         let day = Self::day_of(filter.date.as_deref(), now)?;
         let rows = self.day_records(day)?;
-        let all: Vec<DayEntry> = rows.iter().map(|(rec, reg)| entry_of(rec, reg.as_ref())).collect();
+        let bands = self.face_bands()?;
+        let all: Vec<DayEntry> = rows.iter().map(|(rec, reg)| entry_of(rec, reg.as_ref(), &bands)).collect();
         let items = all.iter().zip(&rows).filter(|(e, (_, reg))| keep(e, reg.as_ref(), filter)).map(|(e, _)| e.clone()).collect();
         Ok(DayReport { date: day.to_string(), items, totals: totals(&all) })
     }
@@ -159,7 +163,7 @@ impl Desk {
         use base64::Engine;
         let manual = rec.flags.contains(&Flag::ManualEntry);
         Ok(ConfirmationDetail {
-            entry: entry_of(&rec, reg.as_ref()),
+            entry: entry_of(&rec, reg.as_ref(), &self.face_bands()?),
             audit,
             card_source: if manual { "manual" } else { "chip" }.into(),
             photo_jpeg_base64: base64::engine::general_purpose::STANDARD.encode(jpeg),
@@ -241,8 +245,9 @@ impl Desk {
             balanced: false,
             unsigned: vec![],
         };
+        let bands = self.face_bands()?;
         for (rec, reg) in &local {
-            let e = entry_of(rec, reg.as_ref());
+            let e = entry_of(rec, reg.as_ref(), &bands);
             if e.needs_signoff {
                 report.unsigned.push(rec.confirmation_id.clone());
             }

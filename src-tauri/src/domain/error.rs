@@ -28,6 +28,8 @@ pub enum ErrorCode {
     NotEnrolled,
     /// A review task is closed: decided already, here or elsewhere.
     TaskClosed,
+    /// A supervisor reset the password: the account must set its own before doing anything else.
+    PasswordChangeRequired,
 }
 
 /// An error with a message fit for counter staff (`message`, Chinese) and one for the log (`detail`).

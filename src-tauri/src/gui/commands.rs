@@ -30,6 +30,11 @@ pub fn logout(state: State<'_, AppState>) -> Result<(), ErrorInfo> {
 }
 
 #[tauri::command]
+pub fn change_password(state: State<'_, AppState>, args: ChangePasswordArgs) -> Result<SessionInfo, ErrorInfo> {
+    state.change_password(args, &now()).map_err(fail)
+}
+
+#[tauri::command]
 pub fn current_session(state: State<'_, AppState>) -> Option<SessionInfo> {
     state.current_session()
 }
@@ -196,6 +201,11 @@ pub fn blacklist_add(state: State<'_, AppState>, args: BlacklistArgs) -> Result<
 #[tauri::command]
 pub fn blacklist_remove(state: State<'_, AppState>, args: BlacklistArgs) -> Result<bool, ErrorInfo> {
     state.blacklist_remove(args, &now()).map_err(fail)
+}
+
+#[tauri::command]
+pub fn blacklist_remove_entry(state: State<'_, AppState>, args: BlacklistKeyArgs) -> Result<bool, ErrorInfo> {
+    state.blacklist_remove_entry(args, &now()).map_err(fail)
 }
 
 #[tauri::command]

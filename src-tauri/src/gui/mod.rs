@@ -69,6 +69,7 @@ pub fn run(context: tauri::Context<tauri::Wry>, options: Options) {
         .invoke_handler(tauri::generate_handler![
             commands::login,
             commands::logout,
+            commands::change_password,
             commands::current_session,
             commands::status_bar,
             commands::staff_list,
@@ -102,6 +103,7 @@ pub fn run(context: tauri::Context<tauri::Wry>, options: Options) {
             commands::blacklist_list,
             commands::blacklist_add,
             commands::blacklist_remove,
+            commands::blacklist_remove_entry,
             commands::settings_show,
             commands::settings_set,
             commands::tasks_list,

@@ -74,6 +74,14 @@ impl AppState {
         Ok(s)
     }
 
+    /// The password change a reset forces; the session it returns is free to work.
+    pub fn change_password(&self, args: ChangePasswordArgs, now: &Now) -> Result<SessionInfo, DeskError> {
+        let s = self.session()?;
+        let changed = self.desk().change_password(&s, &args.old_password, &args.new_password, now)?;
+        *lock(&self.session) = Some(changed.clone());
+        Ok(changed)
+    }
+
     /// Ends the session; the next person starts with an empty counter.
     pub fn logout(&self, now: &Now) -> Result<(), DeskError> {
         let s = lock(&self.session).take();
@@ -391,6 +399,11 @@ impl AppState {
     pub fn blacklist_add(&self, a: BlacklistArgs, now: &Now) -> Result<(), DeskError> {
         let actor = Actor::Staff(self.session()?);
         self.desk().blacklist_add(&actor, &a.id_number, a.reason.as_deref().unwrap_or(""), now)
+    }
+
+    pub fn blacklist_remove_entry(&self, a: BlacklistKeyArgs, now: &Now) -> Result<bool, DeskError> {
+        let actor = Actor::Staff(self.session()?);
+        self.desk().blacklist_remove_entry(&actor, &a.key, now)
     }
 
     pub fn blacklist_remove(&self, a: BlacklistArgs, now: &Now) -> Result<bool, DeskError> {

@@ -182,13 +182,16 @@ pub struct ConfirmationRecord {
     pub signed_off_by: Option<String>,
     /// The newest revocation: its state (pending | accepted | rejected) and the province's reason.
     pub revocation: Option<(String, Option<String>)>,
+    /// Chip photo vs. live photo (cosine), when a chip photo was decoded (migration 0005).
+    pub face_match_score: Option<f64>,
 }
 
 const RECORD_COLUMNS: &str = "c.confirmation_id, c.registration_id, c.confirmed_at, c.staff_id, COALESCE(s.name, c.staff_id),
     c.admission_number, c.flags, c.state, c.reject_reason, c.supervisor_id,
     (SELECT so.supervisor_id FROM signoff so WHERE so.confirmation_id = c.confirmation_id),
     (SELECT rv.state FROM revocation rv WHERE rv.confirmation_id = c.confirmation_id ORDER BY rv.revoked_at DESC LIMIT 1),
-    (SELECT rv.result_reason FROM revocation rv WHERE rv.confirmation_id = c.confirmation_id ORDER BY rv.revoked_at DESC LIMIT 1)";
+    (SELECT rv.result_reason FROM revocation rv WHERE rv.confirmation_id = c.confirmation_id ORDER BY rv.revoked_at DESC LIMIT 1),
+    c.face_match_score";
 
 fn record_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConfirmationRecord> {
     Ok(ConfirmationRecord {
@@ -204,6 +207,7 @@ fn record_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConfirmationRecord> {
         supervisor_id: r.get(9)?,
         signed_off_by: r.get(10)?,
         revocation: r.get::<_, Option<String>>(11)?.map(|state| Ok::<_, rusqlite::Error>((state, r.get(12)?))).transpose()?,
+        face_match_score: r.get(13)?,
     })
 }
 
@@ -215,7 +219,7 @@ pub fn get_with_photo(conn: &Connection, confirmation_id: &str) -> rusqlite::Res
              LEFT JOIN staff s ON s.staff_id = c.staff_id WHERE c.confirmation_id = ?1"
         ),
         [confirmation_id],
-        |r| Ok((record_row(r)?, r.get(13)?)),
+        |r| Ok((record_row(r)?, r.get(14)?)),
     )
     .optional()
 }

@@ -110,3 +110,12 @@ pub fn must_change_password(conn: &Connection, staff_id: &str) -> rusqlite::Resu
         .optional()
         .map(|v| v == Some(1))
 }
+
+/// The account's own new password: the reset's "change at next login" is done.
+pub fn set_own_password(conn: &Connection, staff_id: &str, password_hash: &str) -> rusqlite::Result<bool> {
+    let n = conn.execute(
+        "UPDATE staff SET password_hash = ?2, must_change_password = 0 WHERE staff_id = ?1",
+        params![staff_id, password_hash],
+    )?;
+    Ok(n == 1)
+}

@@ -1,7 +1,7 @@
 // The one dictionary: every flag, state, status and code the core sends is shown to staff in
 // Chinese from here. Typed as Record<Union, string> over the generated bindings, so a new value
 // on the Rust side fails the type check (and tests/labels.test.ts, which reads bindings.ts).
-import type { CheckResult, ConfirmationStateName, EntryStatus, EntrySync, FlagName, LocalStatusName, Role, StageName, SyncPhase, Health } from "../bindings";
+import type { CheckResult, ConfirmationStateName, EntryStatus, EntrySync, FaceBandName, FlagName, LocalStatusName, Role, StageName, SyncPhase, Health } from "../bindings";
 
 export const FLAG_LABEL: Record<FlagName, string> = {
   manual_entry: "手工录入",
@@ -97,6 +97,8 @@ export const GENDER_LABEL: Record<string, string> = { "1": "男", "2": "女", "9
 export const CHECK_NAME_LABEL: Record<string, string> = {
   face_count: "人脸",
   face_size: "头部大小",
+  pose: "正面姿态",
+  looking: "视线朝向",
   position: "位置",
   background: "背景颜色",
   background_evenness: "背景均匀",
@@ -122,6 +124,15 @@ export const ENTRY_SYNC_LABEL: Record<EntrySync, string> = { pending: "待上传
 
 /** A revocation's progress with the province (DayEntry.revocation). */
 export const REVOCATION_LABEL: Record<string, string> = { pending: "撤销待上传", accepted: "已撤销（省平台已接受）", rejected: "撤销被省平台退回" };
+
+/** The band a chip-vs-live score falls in under the station's configured bands (DayEntry.face_match_band). */
+export const FACE_BAND_LABEL: Record<FaceBandName, string> = { pass: "通过", review: "存疑", fail: "不通过" };
+
+/** The colour of a band: Element Plus tag types. */
+export const FACE_BAND_TYPE: Record<FaceBandName, "success" | "warning" | "danger"> = { pass: "success", review: "warning", fail: "danger" };
+
+/** A score as staff read it: 0.72 → "72 分". */
+export const faceScoreText = (score: number | null | undefined) => (score === null || score === undefined ? "—" : `${Math.round(score * 100)} 分`);
 
 export const CARD_SOURCE_LABEL: Record<string, string> = { chip: "读卡（芯片）", manual: "手工录入" };
 

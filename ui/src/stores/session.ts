@@ -10,6 +10,8 @@ export const useSessionStore = defineStore("session", () => {
   /** Why the last session ended, shown on the login screen (e.g. the idle lock). */
   const endedBecause = ref("");
   const isSupervisor = computed(() => session.value?.role === "supervisor");
+  /** A supervisor reset the password: nothing but the change is possible (the core refuses the rest). */
+  const mustChangePassword = computed(() => session.value?.must_change_password === true);
 
   async function restore(): Promise<SessionInfo | null> {
     if (!checked.value) {
@@ -28,6 +30,11 @@ export const useSessionStore = defineStore("session", () => {
     return s;
   }
 
+  /** The change a supervisor's reset forces; the session it answers is free to work. */
+  async function changePassword(oldPassword: string, newPassword: string): Promise<void> {
+    session.value = await commands.change_password({ old_password: oldPassword, new_password: newPassword });
+  }
+
   async function logout(): Promise<void> {
     // The UI forgets first: even if the core cannot be reached, the screen shows no candidate.
     useCounterStore().reset();
@@ -41,5 +48,5 @@ export const useSessionStore = defineStore("session", () => {
     endedBecause.value = `已因 ${minutes} 分钟无操作自动锁定，请重新登录`;
   }
 
-  return { session, checked, endedBecause, isSupervisor, restore, login, logout, lock };
+  return { session, checked, endedBecause, isSupervisor, mustChangePassword, restore, login, changePassword, logout, lock };
 });
