@@ -78,6 +78,21 @@ pub struct SessionInfo {
     pub staff_id: String,
     pub name: String,
     pub role: Role,
+    /// Behind the idle lock: the UI shows the lock screen (and nothing of the counter) until unlocked.
+    pub locked: bool,
+}
+
+impl From<&crate::desk::Session> for SessionInfo {
+    fn from(s: &crate::desk::Session) -> Self {
+        SessionInfo { staff_id: s.staff_id.clone(), name: s.name.clone(), role: s.role, locked: s.is_locked() }
+    }
+}
+
+/// Unlocks the idle lock: the session's own staff id and password, or a supervisor's.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct UnlockArgs {
+    pub staff_id: String,
+    pub password: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -23,7 +23,13 @@ export type SyncPhase = "reference" | "registrations" | "review_tasks" | "number
 
 export type LoginArgs = { staff_id: string, password: string, };
 
-export type SessionInfo = { staff_id: string, name: string, role: Role, };
+export type SessionInfo = { staff_id: string, name: string, role: Role, 
+/**
+ * Behind the idle lock: the UI shows the lock screen (and nothing of the counter) until unlocked.
+ */
+locked: boolean, };
+
+export type UnlockArgs = { staff_id: string, password: string, };
 
 export type StaffInfo = { staff_id: string, name: string, role: Role, disabled: boolean, created_at: string, };
 
@@ -520,6 +526,8 @@ export const commands = {
   login: (args: LoginArgs): Promise<SessionInfo> => invoke("login", { args }),
   logout: (): Promise<void> => invoke("logout"),
   current_session: (): Promise<SessionInfo | null> => invoke("current_session"),
+  lock_session: (): Promise<SessionInfo> => invoke("lock_session"),
+  unlock_session: (args: UnlockArgs): Promise<SessionInfo> => invoke("unlock_session", { args }),
   status_bar: (): Promise<StatusBar> => invoke("status_bar"),
   staff_list: (): Promise<Array<StaffInfo>> => invoke("staff_list"),
   staff_add: (args: NewStaffArgs): Promise<StaffInfo> => invoke("staff_add", { args }),

@@ -9,6 +9,7 @@ mod devices;
 mod documents;
 mod records;
 mod report;
+mod session;
 mod staff;
 mod station;
 mod settings;

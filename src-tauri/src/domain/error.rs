@@ -28,6 +28,8 @@ pub enum ErrorCode {
     NotEnrolled,
     /// A review task is closed: decided already, here or elsewhere.
     TaskClosed,
+    /// The app session is behind the idle lock: nothing is done for it until it is unlocked.
+    SessionLocked,
 }
 
 /// An error with a message fit for counter staff (`message`, Chinese) and one for the log (`detail`).
