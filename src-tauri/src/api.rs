@@ -82,12 +82,33 @@ pub struct SessionInfo {
     /// A supervisor reset the password: every action is refused until the account changes it.
     #[serde(default)]
     pub must_change_password: bool,
+    /// Behind the idle lock: the UI shows the lock screen (and nothing of the counter) until unlocked.
+    pub locked: bool,
+}
+
+impl From<&crate::desk::Session> for SessionInfo {
+    fn from(s: &crate::desk::Session) -> Self {
+        SessionInfo {
+            staff_id: s.staff_id.clone(),
+            name: s.name.clone(),
+            role: s.role,
+            must_change_password: s.must_change_password,
+            locked: s.is_locked(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct ChangePasswordArgs {
     pub old_password: String,
     pub new_password: String,
+}
+
+/// Unlocks the idle lock: the session's own staff id and password, or a supervisor's.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct UnlockArgs {
+    pub staff_id: String,
+    pub password: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -15,6 +15,7 @@ const SWIPES = ["matched", ...REFUSALS];
 const STAFF = [
   { staff_id: "S001", name: "李受理", role: "counter" as const, password: "shouli-2026" },
   { staff_id: "S002", name: "张受理", role: "counter" as const, password: "shouli-2027" },
+  { staff_id: "A001", name: "王主管", role: "supervisor" as const, password: "zhuguan-2026" },
 ];
 const zkctl = process.env.ZKCTL ?? `${process.env.CARGO_TARGET_DIR ?? "../target"}/debug/zkctl`;
 
@@ -264,17 +265,86 @@ test("the paper 学历认证报告: drop zone, preview, then sent to the core", 
   expect(Buffer.from(sent.content_base64, "base64").equals(png)).toBe(true);
 });
 
-test("the idle lock ends the session and clears the counter", async ({ page }) => {
+/** A candidate with a photo on the counter, then no input until the lock screen shows. */
+async function lockedWithCandidate(page: Page): Promise<string> {
   // A fresh page with a 1.5 s idle lock (the app's is 10 minutes).
   await page.addInitScript(() => ((window as any).__ZKDESK_IDLE_LOCK_MS__ = 1500));
   await page.reload();
   await login(page);
-  await swipe(page, "NAME_MISMATCH");
-  await expect(page.locator("#card-name")).toHaveText(views.NAME_MISMATCH.card.name);
-  await expect(page.locator("#login-notice")).toContainText("无操作自动锁定", { timeout: 10_000 });
-  expect(await page.evaluate(() => (window as any).__ipcCalls.includes("logout"))).toBe(true);
-  await page.evaluate(() => ((window as any).__holdCounterView = true));
-  await login(page);
-  await expect(page.locator("#counter-page")).toHaveAttribute("data-stage", "idle");
-  await expect(page.locator("#card-name")).toHaveText("—");
+  await swipe(page, "matched");
+  await expect(page.locator("#card-name")).toHaveText(views.matched.card.name);
+  await page.keyboard.press("Space");
+  await expect(page.locator("#counter-page")).toHaveAttribute("data-stage", "photo_taken");
+  const photo = (await page.locator("#captured").getAttribute("src"))!;
+  expect(photo).toContain(views.photo_taken.photo_jpeg_base64.slice(0, 200));
+  await expect(page.locator("#lock-screen")).toBeVisible({ timeout: 10_000 });
+  // Once locked, a long idle time again, so the screen does not lock again while the test types.
+  await page.evaluate(() => ((window as any).__ZKDESK_IDLE_LOCK_MS__ = 600_000));
+  return photo;
+}
+
+/** Nothing of the candidate is on the lock screen: no name, id number, 报名号, photo. */
+async function expectNoCandidate(page: Page) {
+  const text = await page.locator("body").innerText();
+  for (const secret of [views.matched.card.name, views.matched.card.id_number, views.matched.card.id_number_masked, views.matched.registration.registration_id, views.matched.registration.major.name]) {
+    expect(text).not.toContain(secret);
+  }
+  await expect(page.locator("#captured")).toBeHidden();
+  await expect(page.locator("#counter-page")).toBeHidden();
+  const visibleImages = await page.locator("img:visible").count();
+  expect(visibleImages).toBe(0);
+}
+
+test("the idle lock hides the candidate, keeps it, and the same person's password brings it back", async ({ page }) => {
+  const photo = await lockedWithCandidate(page);
+  await expectNoCandidate(page);
+  await expect(page.locator("#lock-who")).toContainText("李受理");
+  await expect(page.locator("#lock-who")).toContainText("S001");
+  await expect(page.locator("#unlock-password")).toBeFocused();
+  await expect(page.locator("#unlock-switch")).toHaveText("切换为主管解锁");
+  await page.screenshot({ path: "../artifacts/playwright/idle-lock.png" });
+  const calls = await page.evaluate(() => (window as any).__ipcCalls as string[]);
+  expect(calls).toContain("lock_session");
+  expect(calls).not.toContain("logout");
+
+  // A wrong password: the core's Chinese message, the lock stays, the field is ready again.
+  await page.keyboard.type("wrong-password");
+  await page.keyboard.press("Enter");
+  await expect(page.locator("#unlock-error")).toHaveText("密码错误，未能解锁");
+  await expect(page.locator("#lock-screen")).toBeVisible();
+  await expect(page.locator("#unlock-password")).toHaveValue("");
+  await expect(page.locator("#unlock-password")).toBeFocused();
+  await expectNoCandidate(page);
+
+  // Enter in the password field unlocks; it never confirms the candidate underneath.
+  await page.keyboard.type("shouli-2026");
+  await page.keyboard.press("Enter");
+  await expect(page.locator("#lock-screen")).toHaveCount(0);
+  await expect(page.locator("#counter-page")).toHaveAttribute("data-stage", "photo_taken");
+  await expect(page.locator("#card-name")).toHaveText(views.matched.card.name);
+  await expect(page.locator("#reg-id")).toHaveText(views.matched.registration.registration_id);
+  await expect(page.locator("#captured")).toBeVisible();
+  expect(await page.locator("#captured").getAttribute("src")).toBe(photo);
+  const after = await page.evaluate(() => (window as any).__ipcCalls as string[]);
+  expect(after).not.toContain("counter_confirm");
+  expect(after).not.toContain("logout");
+});
+
+test("the idle lock opens for a supervisor, not for another counter account", async ({ page }) => {
+  await lockedWithCandidate(page);
+  await page.click("#unlock-switch");
+  await expect(page.locator("#unlock-supervisor")).toBeFocused();
+  await page.fill("#unlock-supervisor", "S002");
+  await page.fill("#unlock-password", "shouli-2027");
+  await page.press("#unlock-password", "Enter");
+  await expect(page.locator("#unlock-error")).toHaveText("只有本人或主管可以解锁");
+  await expectNoCandidate(page);
+  await page.fill("#unlock-supervisor", "A001");
+  await page.fill("#unlock-password", "zhuguan-2026");
+  await page.press("#unlock-password", "Enter");
+  await expect(page.locator("#lock-screen")).toHaveCount(0);
+  // The session goes on as the counter staff member who took the candidate in.
+  await expect(page.locator("#who")).toContainText("李受理");
+  await expect(page.locator("#card-name")).toHaveText(views.matched.card.name);
+  await expect(page.locator("#captured")).toBeVisible();
 });

@@ -20,7 +20,7 @@ export type DeskFixtures = Record<string, any>;
 
 export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: CounterFixtures; swipes: string[]; supervisorPassword?: string } = { views: {}, swipes: [] }, desk: DeskFixtures = {}): Promise<void> {
   await page.addInitScript(([staff, counter, desk]: [MockStaff[], { views: CounterFixtures; swipes: string[]; supervisorPassword?: string }, DeskFixtures]) => {
-    let session: { staff_id: string; name: string; role: string; must_change_password: boolean } | null = null;
+    let session: { staff_id: string; name: string; role: string; must_change_password: boolean; locked: boolean } | null = null;
     const calls: string[] = [];
     const fail = (code: string, message: string) => Promise.reject({ code, message, detail: code });
     const callbacks: Record<number, (e: unknown) => void> = {};
@@ -196,7 +196,7 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
         const s = staff.find((x) => x.staff_id === args.staff_id);
         if (!s || s.password !== args.password) return fail("BAD_CREDENTIALS", "工号或密码错误");
         if (s.disabled) return fail("ACCOUNT_DISABLED", "该账号已停用，请联系主管");
-        session = { staff_id: s.staff_id, name: s.name, role: s.role, must_change_password: !!s.mustChange };
+        session = { staff_id: s.staff_id, name: s.name, role: s.role, must_change_password: !!s.mustChange, locked: false };
         return session;
       },
       change_password: async ({ args }) => {
@@ -211,7 +211,23 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
         session = { ...session!, must_change_password: false };
         return session;
       },
+      // The idle lock, as the core answers it: the session and the counter view stay; the
+      // owner's password or a supervisor's credentials unlock (desk::session).
+      lock_session: async () => {
+        if (!session) return fail("NOT_LOGGED_IN", "请先登录");
+        session = { ...session, locked: true };
+        return session;
+      },
+      unlock_session: async ({ args }) => {
+        if (!session) return fail("NOT_LOGGED_IN", "请先登录");
+        const s = staff.find((x) => x.staff_id === args.staff_id);
+        if (!s || s.password !== args.password) return fail("BAD_CREDENTIALS", "密码错误，未能解锁");
+        if (s.staff_id !== session.staff_id && s.role !== "supervisor") return fail("NOT_AUTHORIZED", "只有本人或主管可以解锁");
+        session = { ...session, locked: false };
+        return session;
+      },
       logout: async () => {
+        if (session?.locked) return fail("SESSION_LOCKED", "屏幕已锁定，请先输入密码解锁");
         session = null;
         // As the core does: logging out ends the counter session.
         view = counter.views.idle ?? idle;
@@ -237,6 +253,10 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
         // As the core does: a reset password refuses everything but the change (and leaving).
         const free = ["change_password", "logout", "current_session", "login", "status_bar", "plugin:event|listen", "plugin:event|unlisten"];
         if (session?.must_change_password && !free.includes(cmd)) return fail("PASSWORD_CHANGE_REQUIRED", "密码已被主管重置，请先修改密码再进行其他操作");
+        // As the core does: a locked session gets nothing but the lock's own commands.
+        if (session?.locked && !["current_session", "lock_session", "unlock_session", "logout", "plugin:event|listen", "plugin:event|unlisten"].includes(cmd)) {
+          return fail("SESSION_LOCKED", "屏幕已锁定，请先输入密码解锁");
+        }
         return h ? h(args ?? {}) : fail("INVALID_INPUT", `mock: unknown command ${cmd}`);
       },
       transformCallback: (cb: (e: unknown) => void) => {

@@ -29,9 +29,15 @@ export type SessionInfo = { staff_id: string, name: string, role: Role,
 /**
  * A supervisor reset the password: every action is refused until the account changes it.
  */
-must_change_password: boolean, };
+must_change_password: boolean, 
+/**
+ * Behind the idle lock: the UI shows the lock screen (and nothing of the counter) until unlocked.
+ */
+locked: boolean, };
 
 export type ChangePasswordArgs = { old_password: string, new_password: string, };
+
+export type UnlockArgs = { staff_id: string, password: string, };
 
 export type StaffInfo = { staff_id: string, name: string, role: Role, disabled: boolean, created_at: string, };
 
@@ -559,6 +565,8 @@ export const commands = {
   logout: (): Promise<void> => invoke("logout"),
   change_password: (args: ChangePasswordArgs): Promise<SessionInfo> => invoke("change_password", { args }),
   current_session: (): Promise<SessionInfo | null> => invoke("current_session"),
+  lock_session: (): Promise<SessionInfo> => invoke("lock_session"),
+  unlock_session: (args: UnlockArgs): Promise<SessionInfo> => invoke("unlock_session", { args }),
   status_bar: (): Promise<StatusBar> => invoke("status_bar"),
   staff_list: (): Promise<Array<StaffInfo>> => invoke("staff_list"),
   staff_add: (args: NewStaffArgs): Promise<StaffInfo> => invoke("staff_add", { args }),

@@ -35,6 +35,7 @@ declare module 'vue' {
     IdentityPanel: typeof import('./components/counter/IdentityPanel.vue')['default']
     ImageDoc: typeof import('./components/review/ImageDoc.vue')['default']
     LivePreview: typeof import('./components/counter/LivePreview.vue')['default']
+    LockScreen: typeof import('./components/LockScreen.vue')['default']
     OtherSettingsPanel: typeof import('./components/settings/OtherSettingsPanel.vue')['default']
     PasswordResetDialog: typeof import('./components/settings/PasswordResetDialog.vue')['default']
     PdfPages: typeof import('./components/review/PdfPages.vue')['default']

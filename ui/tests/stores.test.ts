@@ -6,7 +6,9 @@ import type { CounterView } from "../src/bindings";
 
 const core = vi.hoisted(() => ({
   logout: vi.fn(async () => undefined),
-  login: vi.fn(async (a: { staff_id: string }) => ({ staff_id: a.staff_id, name: "李受理", role: "counter" as const })),
+  login: vi.fn(async (a: { staff_id: string }) => ({ staff_id: a.staff_id, name: "李受理", role: "counter" as const, locked: false })),
+  lock_session: vi.fn(async () => ({ staff_id: "S001", name: "李受理", role: "counter" as const, locked: true })),
+  unlock_session: vi.fn(async () => ({ staff_id: "S001", name: "李受理", role: "counter" as const, locked: false })),
   current_session: vi.fn(async () => null),
   counter_view: vi.fn(),
   counter_capture: vi.fn(),
@@ -109,17 +111,40 @@ describe("sync store", () => {
 });
 
 describe("idle lock", () => {
-  it("lock ends the session, clears the counter and says why", async () => {
+  it("lock keeps the session and the counter's candidate; unlock opens it again", async () => {
     const s = useSessionStore();
     const c = useCounterStore();
     await s.login("S001", "pw");
     c.show(matched());
-    await s.lock(10);
-    expect(s.session).toBeNull();
-    expect(c.view).toEqual(IDLE_VIEW);
-    expect(core.logout).toHaveBeenCalled();
-    expect(s.endedBecause).toMatch(/10 分钟无操作/);
+    await s.lock();
+    expect(core.lock_session).toHaveBeenCalled();
+    expect(core.logout).not.toHaveBeenCalled();
+    expect(s.locked).toBe(true);
+    expect(s.session?.staff_id).toBe("S001");
+    expect(c.view.card?.name).toBe("张三");
+    await s.logout();
+    expect(core.logout).not.toHaveBeenCalled();
+    expect(s.session).not.toBeNull();
+    await s.unlock("S001", "pw");
+    expect(core.unlock_session).toHaveBeenCalledWith({ staff_id: "S001", password: "pw" });
+    expect(s.locked).toBe(false);
+    expect(c.view.card?.name).toBe("张三");
+  });
+
+  it("the screen locks at once, even when the core does not answer", async () => {
+    const s = useSessionStore();
     await s.login("S001", "pw");
-    expect(s.endedBecause).toBe("");
+    core.lock_session.mockRejectedValueOnce(new Error("no core"));
+    await s.lock();
+    expect(s.locked).toBe(true);
+  });
+
+  it("a refused unlock leaves the lock on", async () => {
+    const s = useSessionStore();
+    await s.login("S001", "pw");
+    await s.lock();
+    core.unlock_session.mockRejectedValueOnce({ code: "BAD_CREDENTIALS", message: "密码错误，未能解锁" });
+    await expect(s.unlock("S001", "bad")).rejects.toMatchObject({ message: "密码错误，未能解锁" });
+    expect(s.locked).toBe(true);
   });
 });

@@ -5,14 +5,11 @@ use argon2::Argon2;
 use serde_json::json;
 
 use super::{rfc3339, Desk, Now};
-use crate::api::SessionInfo;
 use crate::domain::staff::{self as rules, require_supervisor};
 use crate::domain::{DeskError, ErrorCode, Role};
 use crate::store::{audit, staff};
 
-/// A logged-in staff member. Holding one proves a past login; each command re-checks the
-/// account (it may have been disabled since) through [`Desk::authorize`].
-pub type Session = SessionInfo;
+pub use super::session::Session;
 
 /// Who is asking.
 #[derive(Debug, Clone)]
@@ -96,7 +93,7 @@ impl Desk {
             Some(r) if r.disabled => {
                 Err(DeskError::new(ErrorCode::AccountDisabled, "该账号已停用，请联系主管", format!("account {staff_id} is disabled")))
             }
-            Some(r) => Ok(Session { staff_id: r.staff_id.clone(), name: r.name.clone(), role: r.role, must_change_password: false }),
+            Some(r) => Ok(Session::new(r.staff_id.clone(), r.name.clone(), r.role)),
         };
         // The counter, the lock and their events commit together: nothing counted without its trace.
         let outcome = self.store.write(|tx| match outcome {
@@ -127,13 +124,17 @@ impl Desk {
         self.flag_password_change(outcome?)
     }
 
+    /// A locked session cannot log out (that would drop the candidate behind the lock); it is
+    /// unlocked by its owner or a supervisor first.
     pub fn logout(&self, session: &Session, now: &Now) -> Result<(), DeskError> {
+        session.require_unlocked()?;
         self.store.write(|tx| audit::record(tx, &rfc3339(now), &session.staff_id, "logout", &json!({})))?;
         Ok(())
     }
 
-    /// Re-reads the account behind a session: it must still exist, be enabled and hold `need`.
+    /// Re-reads the account behind a session: it must be unlocked, still exist, be enabled and hold `need`.
     pub fn authorize(&self, session: &Session, need: Role, action: &str) -> Result<Session, DeskError> {
+        session.require_unlocked()?;
         let row = staff::get(self.store.conn(), &session.staff_id)?
             .ok_or_else(|| DeskError::new(ErrorCode::NotLoggedIn, "请重新登录", format!("staff {} no longer exists", session.staff_id)))?;
         if row.disabled {
@@ -147,7 +148,7 @@ impl Desk {
         if need == Role::Supervisor {
             require_supervisor(row.role, action)?;
         }
-        Ok(Session { staff_id: row.staff_id, name: row.name, role: row.role, must_change_password: false })
+        Ok(Session::new(row.staff_id, row.name, row.role))
     }
 
     /// Supervisor-only, except that `zkctl` may create accounts while no supervisor exists.

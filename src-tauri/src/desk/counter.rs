@@ -311,6 +311,8 @@ impl Desk {
         source: CardSource,
         now: &Now,
     ) -> Result<(), DeskError> {
+        // A card placed while the screen is locked must not replace the candidate behind the lock.
+        staff.require_unlocked()?;
         if s.receipt.is_none() && s.card.as_ref().is_some_and(|c| c.id_number == card.id_number) && source == CardSource::Chip {
             s.notice = Some("同一考生重复刷卡，已保留当前进度".into());
             return Ok(());
@@ -369,6 +371,7 @@ impl Desk {
         supervisor_password: &str,
         now: &Now,
     ) -> Result<(), DeskError> {
+        staff.require_unlocked()?;
         let id = gb11643::normalise(id_number)?;
         let sup = self.verify_credentials(supervisor_id, supervisor_password, Role::Supervisor, "manual entry", now)?;
         let regs = registrations::by_id_number(self.store.conn(), &id)?;

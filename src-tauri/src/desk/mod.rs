@@ -10,6 +10,7 @@ mod documents;
 mod password;
 mod records;
 mod report;
+mod session;
 mod staff;
 mod station;
 mod settings;

@@ -55,6 +55,8 @@ impl Desk {
             audit::record(tx, &at, &checked.staff_id, "password_changed", &json!({ "staff_id": checked.staff_id, "was_reset": checked.must_change_password }))?;
             Ok(())
         })?;
-        Ok(Session { must_change_password: false, ..checked })
+        let mut session = checked;
+        session.must_change_password = false;
+        Ok(session)
     }
 }

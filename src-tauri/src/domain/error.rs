@@ -30,6 +30,8 @@ pub enum ErrorCode {
     TaskClosed,
     /// A supervisor reset the password: the account must set its own before doing anything else.
     PasswordChangeRequired,
+    /// The app session is behind the idle lock: nothing is done for it until it is unlocked.
+    SessionLocked,
 }
 
 /// An error with a message fit for counter staff (`message`, Chinese) and one for the log (`detail`).

@@ -35,6 +35,16 @@ pub fn change_password(state: State<'_, AppState>, args: ChangePasswordArgs) -> 
 }
 
 #[tauri::command]
+pub fn lock_session(state: State<'_, AppState>) -> Result<SessionInfo, ErrorInfo> {
+    state.lock_session(&now()).map_err(fail)
+}
+
+#[tauri::command]
+pub fn unlock_session(state: State<'_, AppState>, args: UnlockArgs) -> Result<SessionInfo, ErrorInfo> {
+    state.unlock_session(args, &now()).map_err(fail)
+}
+
+#[tauri::command]
 pub fn current_session(state: State<'_, AppState>) -> Option<SessionInfo> {
     state.current_session()
 }

@@ -71,6 +71,8 @@ pub fn run(context: tauri::Context<tauri::Wry>, options: Options) {
             commands::logout,
             commands::change_password,
             commands::current_session,
+            commands::lock_session,
+            commands::unlock_session,
             commands::status_bar,
             commands::staff_list,
             commands::staff_add,

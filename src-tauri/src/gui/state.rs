@@ -60,7 +60,15 @@ impl AppState {
         lock(&self.desk)
     }
 
+    /// The session every command acts for: there must be one, and desk must find it unlocked.
     fn session(&self) -> Result<Session, DeskError> {
+        let s = self.held_session()?;
+        s.require_unlocked()?;
+        Ok(s)
+    }
+
+    /// The session held, locked or not (for the lock itself, unlocking and logging out).
+    fn held_session(&self) -> Result<Session, DeskError> {
         lock(&self.session).clone().ok_or_else(not_logged_in)
     }
 
@@ -70,8 +78,29 @@ impl AppState {
 
     pub fn login(&self, args: LoginArgs, now: &Now) -> Result<SessionInfo, DeskError> {
         let s = self.desk().login(args.staff_id.trim(), &args.password, now)?;
-        *lock(&self.session) = Some(s.clone());
-        Ok(s)
+        // A login replacing a held session (the UI never offers one over the lock) starts with
+        // an empty counter, so nobody sees a candidate taken in by someone else.
+        if lock(&self.session).replace(s.clone()).is_some() {
+            *lock(&self.counter.session) = CounterSession::new();
+        }
+        Ok((&s).into())
+    }
+
+    /// The idle lock: the session and the counter's candidate stay as they are, hidden, and
+    /// desk refuses everything for the session until it is unlocked. Sync goes on.
+    pub fn lock_session(&self, now: &Now) -> Result<SessionInfo, DeskError> {
+        let s = self.held_session()?;
+        let locked = self.desk().lock(&s, now)?;
+        *lock(&self.session) = Some(locked.clone());
+        Ok((&locked).into())
+    }
+
+    /// Unlocks with the session's own password or a supervisor's credentials (desk decides).
+    pub fn unlock_session(&self, args: UnlockArgs, now: &Now) -> Result<SessionInfo, DeskError> {
+        let s = self.held_session()?;
+        let open = self.desk().unlock(&s, &args.staff_id, &args.password, now)?;
+        *lock(&self.session) = Some(open.clone());
+        Ok((&open).into())
     }
 
     /// The password change a reset forces; the session it returns is free to work.
@@ -79,21 +108,23 @@ impl AppState {
         let s = self.session()?;
         let changed = self.desk().change_password(&s, &args.old_password, &args.new_password, now)?;
         *lock(&self.session) = Some(changed.clone());
-        Ok(changed)
+        Ok((&changed).into())
     }
 
     /// Ends the session; the next person starts with an empty counter.
+    /// Desk refuses to log out a locked session: only unlocking leads away from the lock.
     pub fn logout(&self, now: &Now) -> Result<(), DeskError> {
-        let s = lock(&self.session).take();
-        *lock(&self.counter.session) = CounterSession::new();
-        match s {
-            Some(s) => self.desk().logout(&s, now),
-            None => Ok(()),
+        let held = lock(&self.session).clone();
+        if let Some(s) = &held {
+            self.desk().logout(s, now)?;
         }
+        *lock(&self.session) = None;
+        *lock(&self.counter.session) = CounterSession::new();
+        Ok(())
     }
 
     pub fn current_session(&self) -> Option<SessionInfo> {
-        self.session().ok()
+        self.held_session().ok().map(|s| (&s).into())
     }
 
     pub fn status_bar(&self) -> Result<StatusBar, DeskError> {
@@ -193,11 +224,15 @@ impl AppState {
         Ok(bar)
     }
 
-    /// A card from the reader: into the counter session at once. Ignored while nobody is logged in.
+    /// A card from the reader: into the counter session at once. Ignored while nobody is logged in
+    /// or the screen is locked (the candidate behind the lock stays).
     pub fn card_read(&self, card: IdentityCard, now: &Now) -> Option<CounterView> {
-        let Ok(staff) = self.session() else {
-            tracing::info!("card read while nobody is logged in: ignored");
-            return None;
+        let staff = match self.session() {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::info!("card read ignored: {}", e.detail);
+                return None;
+            }
         };
         let mut s = lock(&self.counter.session);
         if let Err(e) = self.desk().counter_card(&mut s, &staff, card, CardSource::Chip, now) {

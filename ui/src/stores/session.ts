@@ -1,4 +1,7 @@
-// Who is logged in. Logging out (or locking) clears every store that holds a candidate.
+// Who is logged in, and whether the screen is behind the idle lock. Logging out clears every
+// store that holds a candidate; locking keeps them (the core keeps the counter session too) and
+// only hides them: the lock screen shows nothing of the candidate. Who may unlock is the core's
+// rule; this store only asks.
 import { defineStore } from "pinia";
 import { computed, ref } from "vue";
 import { commands, type SessionInfo } from "../bindings";
@@ -7,11 +10,10 @@ import { useCounterStore } from "./counter";
 export const useSessionStore = defineStore("session", () => {
   const session = ref<SessionInfo | null>(null);
   const checked = ref(false);
-  /** Why the last session ended, shown on the login screen (e.g. the idle lock). */
-  const endedBecause = ref("");
   const isSupervisor = computed(() => session.value?.role === "supervisor");
   /** A supervisor reset the password: nothing but the change is possible (the core refuses the rest). */
   const mustChangePassword = computed(() => session.value?.must_change_password === true);
+  const locked = computed(() => session.value?.locked === true);
 
   async function restore(): Promise<SessionInfo | null> {
     if (!checked.value) {
@@ -23,7 +25,6 @@ export const useSessionStore = defineStore("session", () => {
 
   async function login(staffId: string, password: string): Promise<SessionInfo> {
     useCounterStore().reset();
-    endedBecause.value = "";
     const s = await commands.login({ staff_id: staffId, password });
     session.value = s;
     checked.value = true;
@@ -36,17 +37,27 @@ export const useSessionStore = defineStore("session", () => {
   }
 
   async function logout(): Promise<void> {
+    // Only unlocking leads away from the lock (the core refuses to log a locked session out).
+    if (locked.value) return;
     // The UI forgets first: even if the core cannot be reached, the screen shows no candidate.
     useCounterStore().reset();
     session.value = null;
     await commands.logout().catch(() => undefined);
   }
 
-  /** The idle lock: like logout, with the reason kept for the login screen. */
-  async function lock(minutes: number): Promise<void> {
-    await logout();
-    endedBecause.value = `已因 ${minutes} 分钟无操作自动锁定，请重新登录`;
+  /** The idle lock. The screen is hidden at once, even before the core answers. */
+  async function lock(): Promise<void> {
+    if (!session.value || session.value.locked) return;
+    session.value = { ...session.value, locked: true };
+    session.value = await commands.lock_session().catch(() => session.value);
   }
 
-  return { session, checked, endedBecause, isSupervisor, mustChangePassword, restore, login, changePassword, logout, lock };
+  /** The session's own password, or a supervisor's id and password; the core decides. */
+  async function unlock(staffId: string, password: string): Promise<SessionInfo> {
+    const s = await commands.unlock_session({ staff_id: staffId, password });
+    session.value = s;
+    return s;
+  }
+
+  return { session, checked, isSupervisor, mustChangePassword, locked, restore, login, changePassword, logout, lock, unlock };
 });
