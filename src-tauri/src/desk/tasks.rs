@@ -156,7 +156,9 @@ impl Desk {
             counter_photo_jpeg_base64: counter_photo.map(|j| base64::engine::general_purpose::STANDARD.encode(j)),
             documents,
             declared,
-            decided_elsewhere: b["decided"].is_object().then(|| b["decided"].to_string()),
+            // A task closed by our own accepted decision was not decided elsewhere.
+            decided_elsewhere: (b["decided"].is_object() && t.decision.as_ref().is_none_or(|d| d.state != "accepted"))
+                .then(|| b["decided"].to_string()),
             reasons: reasons_for(&t.kind).iter().map(|(c, l)| ReasonOption { code: c.to_string(), label: l.to_string() }).collect(),
         })
     }
