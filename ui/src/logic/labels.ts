@@ -99,6 +99,7 @@ export const CHECK_NAME_LABEL: Record<string, string> = {
   face_size: "头部大小",
   pose: "正面姿态",
   looking: "视线朝向",
+  eyes: "双眼",
   position: "位置",
   background: "背景颜色",
   background_evenness: "背景均匀",
