@@ -63,6 +63,93 @@ transport_enum! { CheckResult from crate::photo::Outcome { Pass, Warn, Fail } }
 transport_enum! { FaceBandName from crate::domain::face_match::Band { Pass, Review, Fail } }
 transport_enum! { SyncPhase from crate::sync::Phase { Reference, Registrations, ReviewTasks, NumberBlocks, Outbox } }
 
+
+/// Vocabulary the province defines and may extend: the known values as a string union, anything
+/// else kept as received (`Other`), serialised as the bare string either way.
+macro_rules! open_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($variant,)*
+            /// A value this build does not know, as received.
+            #[serde(untagged)]
+            Other(String),
+        }
+
+        impl $name {
+            /// The stored text as a variant (unknown text is kept as `Other`).
+            pub fn parse(text: &str) -> Self {
+                serde_json::from_value(serde_json::Value::String(text.to_string())).unwrap_or_else(|_| $name::Other(text.to_string()))
+            }
+        }
+    };
+}
+
+/// A closed vocabulary of stored text (a CHECK constraint admits only these).
+macro_rules! closed_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident),* $(,)? } else $fallback:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),* }
+
+        impl $name {
+            /// The stored text as a variant; the constraint makes the fallback unreachable in practice.
+            pub fn parse(text: &str) -> Self {
+                serde_json::from_value(serde_json::Value::String(text.to_string())).unwrap_or($name::$fallback)
+            }
+        }
+    };
+}
+
+open_enum! {
+    /// TaskItem.kind: photo 人工审核 or 学历认证报告 first-level review.
+    TaskKind { Photo, PriorEducation }
+}
+open_enum! {
+    /// TaskItem.status as the province sends it.
+    TaskStatus { Open, Closed }
+}
+impl TaskStatus {
+    /// For staff (zkctl's text output); an unknown status as received.
+    pub fn label(&self) -> String {
+        match self {
+            TaskStatus::Open => "待审核".into(),
+            TaskStatus::Closed => "已关闭".into(),
+            TaskStatus::Other(s) => s.clone(),
+        }
+    }
+}
+
+closed_enum! {
+    /// TaskDecisionInfo.decision (review_decision.decision CHECK).
+    DecisionName { Approve, Reject } else Reject
+}
+closed_enum! {
+    /// A decision's fate at the province (review_decision.state CHECK).
+    DecisionState { Pending, Accepted, Stale, Superseded, Rejected } else Pending
+}
+closed_enum! {
+    /// DayEntry.revocation: a revocation's progress (revocation.state CHECK).
+    RevocationState { Pending, Accepted, Rejected } else Pending
+}
+open_enum! {
+    /// ParkedItem.kind: the outbox kinds.
+    OutboxKindName { Confirmation, Revocation, ReviewDecision, PasswordReset }
+}
+
+/// ReaderInfo.kind: what detection found, or the reader in use (a held port cannot be probed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReaderKindName {
+    Samv,
+    PcscSam,
+    PcscUid,
+    InUse,
+}
+
 pub fn flags(v: &[Flag]) -> Vec<FlagName> {
     v.iter().map(|f| (*f).into()).collect()
 }
@@ -526,7 +613,7 @@ impl From<&crate::domain::registration::Registration> for SearchHit {
 /// An outbox item the province rejected, waiting for a supervisor.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct ParkedItem {
-    pub kind: String,
+    pub kind: OutboxKindName,
     pub client_id: String,
     pub reason: String,
     pub at: String,
@@ -534,7 +621,7 @@ pub struct ParkedItem {
 
 impl From<crate::store::outbox::ParkedItem> for ParkedItem {
     fn from(p: crate::store::outbox::ParkedItem) -> Self {
-        ParkedItem { kind: p.kind, client_id: p.client_id, reason: p.reason, at: p.at }
+        ParkedItem { kind: OutboxKindName::parse(&p.kind), client_id: p.client_id, reason: p.reason, at: p.at }
     }
 }
 
@@ -740,8 +827,7 @@ pub struct SimCard {
 pub struct ReaderInfo {
     /// What to store as the reader setting (`serial:PATH@BAUD`, `pcsc:NAME`).
     pub spec: String,
-    /// samv | pcsc_sam | pcsc_uid
-    pub kind: String,
+    pub kind: ReaderKindName,
     /// 串口读卡器 | 内置 SAM 的 PC/SC 读卡器 | 普通 PC/SC 读卡器（只能读卡号）
     pub label: String,
     pub sam_id: Option<String>,
@@ -751,11 +837,11 @@ impl From<&crate::idcard::detect::DetectedReader> for ReaderInfo {
     fn from(r: &crate::idcard::detect::DetectedReader) -> Self {
         use crate::idcard::detect::ReaderKind;
         let (kind, label) = match r.kind {
-            ReaderKind::Samv => ("samv", "串口读卡器"),
-            ReaderKind::PcscSam => ("pcsc_sam", "内置 SAM 的 PC/SC 读卡器"),
-            ReaderKind::PcscUid => ("pcsc_uid", "普通 PC/SC 读卡器（只能读卡号）"),
+            ReaderKind::Samv => (ReaderKindName::Samv, "串口读卡器"),
+            ReaderKind::PcscSam => (ReaderKindName::PcscSam, "内置 SAM 的 PC/SC 读卡器"),
+            ReaderKind::PcscUid => (ReaderKindName::PcscUid, "普通 PC/SC 读卡器（只能读卡号）"),
         };
-        ReaderInfo { spec: r.spec.clone(), kind: kind.into(), label: label.into(), sam_id: r.sam_id.clone() }
+        ReaderInfo { spec: r.spec.clone(), kind, label: label.into(), sam_id: r.sam_id.clone() }
     }
 }
 
@@ -842,8 +928,8 @@ pub struct DayEntry {
     pub signed_off_by: Option<String>,
     /// The flags need a supervisor's sign-off and none has been given.
     pub needs_signoff: bool,
-    /// pending | accepted | rejected, when a revocation was made.
-    pub revocation: Option<String>,
+    /// When a revocation was made: its progress.
+    pub revocation: Option<RevocationState>,
     pub revocation_reason: Option<String>,
     /// Chip photo vs. live photo (cosine, −1..1), when a chip photo was decoded.
     pub face_match_score: Option<f64>,
@@ -886,7 +972,7 @@ pub struct ConfirmationDetail {
     #[serde(flatten)]
     pub entry: DayEntry,
     pub audit: Vec<AuditLine>,
-    pub card_source: String,
+    pub card_source: CardSourceName,
     pub photo_jpeg_base64: String,
 }
 
@@ -1000,13 +1086,11 @@ pub struct BlacklistArgs {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct TaskDecisionInfo {
     pub decision_id: String,
-    /// approve | reject
-    pub decision: String,
+    pub decision: DecisionName,
     pub reason_code: Option<String>,
-    /// pending | accepted | rejected (stale and superseded decisions are rejected, with the reason)
-    pub sync: String,
-    /// pending | accepted | stale | superseded | rejected
-    pub state: String,
+    /// Stale and superseded decisions are `rejected` here, with the reason.
+    pub sync: EntrySync,
+    pub state: DecisionState,
     pub reason: Option<String>,
 }
 
@@ -1015,12 +1099,10 @@ pub struct TaskDecisionInfo {
 pub struct TaskItem {
     pub task_id: String,
     pub version: i64,
-    /// photo | prior_education
-    pub kind: String,
+    pub kind: TaskKind,
     /// 照片人工审核 | 学历认证报告初审
     pub kind_label: String,
-    /// open | closed
-    pub status: String,
+    pub status: TaskStatus,
     pub registration_id: String,
     pub name: String,
     pub created_at: String,
@@ -1186,4 +1268,26 @@ pub struct UiSettings {
     /// Minutes without input before the screen locks.
     pub idle_lock_minutes: u32,
     pub sync_interval_secs: u32,
+}
+
+#[cfg(test)]
+mod vocabulary_tests {
+    use super::*;
+
+    /// The enums replaced strings: the JSON must be what `zkctl --json` and the UI always read.
+    #[test]
+    fn vocabulary_serialises_as_the_strings_it_replaced() {
+        let j = |v: serde_json::Value| v.as_str().unwrap().to_string();
+        assert_eq!(j(serde_json::to_value(TaskKind::PriorEducation).unwrap()), "prior_education");
+        assert_eq!(j(serde_json::to_value(TaskKind::parse("photo")).unwrap()), "photo");
+        assert_eq!(TaskKind::parse("graduation"), TaskKind::Other("graduation".into()), "a new kind is kept as received");
+        assert_eq!(j(serde_json::to_value(TaskKind::parse("graduation")).unwrap()), "graduation");
+        assert_eq!(TaskStatus::parse("closed"), TaskStatus::Closed);
+        assert_eq!(j(serde_json::to_value(DecisionState::parse("superseded")).unwrap()), "superseded");
+        assert_eq!(DecisionName::parse("approve"), DecisionName::Approve);
+        assert_eq!(j(serde_json::to_value(RevocationState::parse("accepted")).unwrap()), "accepted");
+        assert_eq!(j(serde_json::to_value(OutboxKindName::parse("review_decision")).unwrap()), "review_decision");
+        assert_eq!(j(serde_json::to_value(ReaderKindName::PcscSam).unwrap()), "pcsc_sam");
+        assert_eq!(serde_json::from_str::<TaskStatus>("\"open\"").unwrap(), TaskStatus::Open);
+    }
 }

@@ -35,3 +35,77 @@ pub fn supervised_station(sim: &Sim) -> tempfile::TempDir {
     ok("sync", zkctl(d, &["--json", "sync"], &[]));
     dir
 }
+
+/// A counter station built in process (no simulator): 江岸区, supervisor A001 (zhuguan-2026),
+/// counter staff S001 (shouli-2026) logged in, and the given registrations cached. Shared by the
+/// counter rules (tests/tests/counter.rs) and the face match at the counter (face_counter.rs).
+pub struct CounterStation {
+    pub dir: tempfile::TempDir,
+    pub desk: zkdesk::desk::Desk,
+    pub staff: zkdesk::desk::Session,
+}
+
+/// The instant the counter tests work at.
+pub const COUNTER_NOW: &str = "2026-11-22T10:00:00+08:00";
+
+/// A confirmable registration of 江岸区 (新生, 汉语言文学, not 专升本): `seq` names its 报名号.
+pub fn counter_registration(seq: u32, id_number: &str, name: &str) -> zkdesk::domain::registration::Registration {
+    use zkdesk::domain::registration::{Major, PriorEducation, PriorEducationStatus, Registration, RegistrationKind, RegistrationStatus};
+    Registration {
+        registration_id: format!("R20270102{seq:05}"),
+        version: 1,
+        kind: RegistrationKind::parse("new"),
+        status: RegistrationStatus::parse("pre_registered"),
+        id_type: "resident".into(),
+        id_number: id_number.into(),
+        name: name.into(),
+        gender: "1".into(),
+        birth_date: "1990-03-07".into(),
+        phone_masked: Some("138****1234".into()),
+        region_code: "4201".into(),
+        county_code: "420102".into(),
+        major: Major { code: "050101".into(), name: "汉语言文学".into(), level: "本科".into() },
+        chief_university: Some("华中师范大学".into()),
+        upgrade: false,
+        prior_education: PriorEducation { status: PriorEducationStatus::parse("not_required"), school: None, certificate_no: None },
+        admission_number: None,
+        online_attempts: Some(1),
+        updated_at: "2026-11-20T21:04:11+08:00".into(),
+    }
+}
+
+pub fn counter_station(regs: &[zkdesk::domain::registration::Registration]) -> CounterStation {
+    use zkdesk::api::{NewStaffArgs, Role};
+    use zkdesk::desk::{Actor, Desk};
+    use zkdesk::store::{registrations, station};
+    let dir = tempfile::tempdir().unwrap();
+    let desk = Desk::open(dir.path()).unwrap();
+    let now = chrono::DateTime::parse_from_rfc3339(COUNTER_NOW).unwrap();
+    let boot = NewStaffArgs { staff_id: "A001".into(), name: "王主管".into(), role: Role::Supervisor, password: "zhuguan-2026".into() };
+    desk.staff_add(&Actor::Bootstrap, &boot, &now).unwrap();
+    let sup = Actor::Staff(desk.login("A001", "zhuguan-2026", &now).unwrap());
+    let counter = NewStaffArgs { staff_id: "S001".into(), name: "李受理".into(), role: Role::Counter, password: "shouli-2026".into() };
+    desk.staff_add(&sup, &counter, &now).unwrap();
+    station::put(
+        desk.store().conn(),
+        &station::StationRow {
+            station_id: "ST-420102-01".into(),
+            server_url: "http://127.0.0.1:1/api".into(),
+            token: "t".into(),
+            region_code: "4201".into(),
+            region_name: "武汉市".into(),
+            county_code: "420102".into(),
+            county_name: "江岸区".into(),
+            office_name: "武汉市江岸区自学考试办公室".into(),
+            device_name: "test".into(),
+            enrolled_at: COUNTER_NOW.into(),
+            token_revoked: false,
+        },
+    )
+    .unwrap();
+    for r in regs {
+        registrations::apply(desk.store().conn(), r).unwrap();
+    }
+    let staff = desk.login("S001", "shouli-2026", &now).unwrap();
+    CounterStation { dir, desk, staff }
+}

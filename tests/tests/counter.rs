@@ -1,46 +1,25 @@
 //! Every counter rule, at the `desk` layer, with time passed in.
 
 use chrono::{DateTime, FixedOffset};
-use zkdesk::api::{NewStaffArgs, Role};
 use zkdesk::desk::counter::{CardSource, CounterSession, Stage};
 use zkdesk::domain::confirmation::Flag;
 use zkdesk::desk::{Actor, Desk, Session};
-use zkdesk::domain::registration::{Major, PriorEducation, Registration};
+use zkdesk::domain::registration::{PriorEducation, Registration};
 use zkdesk::domain::ErrorCode;
 use zkdesk::photo::{face::FaceDetector, Spec};
-use zkdesk::store::{registrations, station};
 use zkdesk_tests::cards::with_check;
 use zkdesk_tests::fixtures::card_for;
 use zkdesk_tests::photos;
+use zkdesk_tests::station::{counter_registration, counter_station, CounterStation, COUNTER_NOW};
 
 fn at(s: &str) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(s).unwrap()
 }
 
-const NOW: &str = "2026-11-22T10:00:00+08:00";
+const NOW: &str = COUNTER_NOW;
 
 fn reg(seq: u32, id_number: &str, name: &str) -> Registration {
-    Registration {
-        registration_id: format!("R20270102{seq:05}"),
-        version: 1,
-        kind: zkdesk::domain::registration::RegistrationKind::parse("new"),
-        status: zkdesk::domain::registration::RegistrationStatus::parse("pre_registered"),
-        id_type: "resident".into(),
-        id_number: id_number.into(),
-        name: name.into(),
-        gender: "1".into(),
-        birth_date: "1990-03-07".into(),
-        phone_masked: Some("138****1234".into()),
-        region_code: "4201".into(),
-        county_code: "420102".into(),
-        major: Major { code: "050101".into(), name: "汉语言文学".into(), level: "本科".into() },
-        chief_university: Some("华中师范大学".into()),
-        upgrade: false,
-        prior_education: PriorEducation { status: zkdesk::domain::registration::PriorEducationStatus::parse("not_required"), school: None, certificate_no: None },
-        admission_number: None,
-        online_attempts: Some(1),
-        updated_at: "2026-11-20T21:04:11+08:00".into(),
-    }
+    counter_registration(seq, id_number, name)
 }
 
 struct Counter {
@@ -51,43 +30,7 @@ struct Counter {
 
 /// A station of 江岸区 with a supervisor A001, counter staff S001, and the given registrations.
 fn counter(regs: &[Registration]) -> Counter {
-    let dir = tempfile::tempdir().unwrap();
-    let desk = Desk::open(dir.path()).unwrap();
-    let now = at(NOW);
-    desk.staff_add(
-        &Actor::Bootstrap,
-        &NewStaffArgs { staff_id: "A001".into(), name: "王主管".into(), role: Role::Supervisor, password: "zhuguan-2026".into() },
-        &now,
-    )
-    .unwrap();
-    let sup = Actor::Staff(desk.login("A001", "zhuguan-2026", &now).unwrap());
-    desk.staff_add(
-        &sup,
-        &NewStaffArgs { staff_id: "S001".into(), name: "李受理".into(), role: Role::Counter, password: "shouli-2026".into() },
-        &now,
-    )
-    .unwrap();
-    station::put(
-        desk.store().conn(),
-        &station::StationRow {
-            station_id: "ST-420102-01".into(),
-            server_url: "http://127.0.0.1:1/api".into(),
-            token: "t".into(),
-            region_code: "4201".into(),
-            region_name: "武汉市".into(),
-            county_code: "420102".into(),
-            county_name: "江岸区".into(),
-            office_name: "武汉市江岸区自学考试办公室".into(),
-            device_name: "test".into(),
-            enrolled_at: NOW.into(),
-            token_revoked: false,
-        },
-    )
-    .unwrap();
-    for r in regs {
-        registrations::apply(desk.store().conn(), r).unwrap();
-    }
-    let staff = desk.login("S001", "shouli-2026", &now).unwrap();
+    let CounterStation { dir, desk, staff } = counter_station(regs);
     Counter { _dir: dir, desk, staff }
 }
 

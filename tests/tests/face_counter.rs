@@ -8,18 +8,18 @@ use std::sync::OnceLock;
 
 use base64::Engine as _;
 use chrono::{DateTime, FixedOffset};
-use zkdesk::api::{DayFilter, NewStaffArgs, Role};
+use zkdesk::api::DayFilter;
 use zkdesk::desk::counter::{CardSource, CounterSession};
-use zkdesk::desk::{Actor, Desk, Session};
+use zkdesk::desk::{Desk, Session};
 use zkdesk::domain::confirmation::Flag;
-use zkdesk::domain::registration::{Major, PriorEducation, Registration};
+use zkdesk::domain::registration::Registration;
 use zkdesk::domain::ErrorCode;
 use zkdesk::face::Engine;
 use zkdesk::photo::{self, face::FaceDetector, Outcome, Spec, SpecPhoto};
-use zkdesk::store::{registrations, settings, station};
+use zkdesk::store::settings;
 use zkdesk_tests::cards::with_check;
 use zkdesk_tests::photos::*;
-use zkdesk_tests::station::ok;
+use zkdesk_tests::station::{counter_registration, counter_station, ok, CounterStation, COUNTER_NOW};
 
 /// The stand-in follows the vendor convention (`int unpack(wlt, bmp, save)`, a 102×126 24-bit
 /// BMP of 38,862 bytes). Its "WLT" carries the path of the BMP to return, so each test card
@@ -83,38 +83,14 @@ fn at(s: &str) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(s).unwrap()
 }
 
-const NOW: &str = "2026-11-22T10:00:00+08:00";
+const NOW: &str = COUNTER_NOW;
 
 fn id(n: u32) -> String {
     with_check(&format!("42010219900307{n:03}"))
 }
 
 fn reg(seq: u32, name: &str) -> Registration {
-    Registration {
-        registration_id: format!("R20270102{seq:05}"),
-        version: 1,
-        kind: zkdesk::domain::registration::RegistrationKind::parse("new"),
-        status: zkdesk::domain::registration::RegistrationStatus::parse("pre_registered"),
-        id_type: "resident".into(),
-        id_number: id(seq),
-        name: name.into(),
-        gender: "1".into(),
-        birth_date: "1990-03-07".into(),
-        phone_masked: None,
-        region_code: "4201".into(),
-        county_code: "420102".into(),
-        major: Major { code: "050101".into(), name: "汉语言文学".into(), level: "本科".into() },
-        chief_university: None,
-        upgrade: false,
-        prior_education: PriorEducation {
-            status: zkdesk::domain::registration::PriorEducationStatus::parse("not_required"),
-            school: None,
-            certificate_no: None,
-        },
-        admission_number: None,
-        online_attempts: Some(1),
-        updated_at: "2026-11-20T21:04:11+08:00".into(),
-    }
+    counter_registration(seq, &id(seq), name)
 }
 
 struct Counter {
@@ -126,36 +102,10 @@ struct Counter {
 /// A station of 江岸区 with supervisor A001, counter staff S001, three registrations, and the
 /// stand-in chip photo decoder.
 fn counter() -> Counter {
+    // The decoder is found when the desk opens: build the stand-in first.
     stand_in();
-    let dir = tempfile::tempdir().unwrap();
-    let desk = Desk::open(dir.path()).unwrap();
-    let now = at(NOW);
-    let boot = NewStaffArgs { staff_id: "A001".into(), name: "王主管".into(), role: Role::Supervisor, password: "zhuguan-2026".into() };
-    desk.staff_add(&Actor::Bootstrap, &boot, &now).unwrap();
-    let sup = Actor::Staff(desk.login("A001", "zhuguan-2026", &now).unwrap());
-    let staff = NewStaffArgs { staff_id: "S001".into(), name: "李受理".into(), role: Role::Counter, password: "shouli-2026".into() };
-    desk.staff_add(&sup, &staff, &now).unwrap();
-    station::put(
-        desk.store().conn(),
-        &station::StationRow {
-            station_id: "ST-420102-01".into(),
-            server_url: "http://127.0.0.1:1/api".into(),
-            token: "t".into(),
-            region_code: "4201".into(),
-            region_name: "武汉市".into(),
-            county_code: "420102".into(),
-            county_name: "江岸区".into(),
-            office_name: "武汉市江岸区自学考试办公室".into(),
-            device_name: "test".into(),
-            enrolled_at: NOW.into(),
-            token_revoked: false,
-        },
-    )
-    .unwrap();
-    for (i, n) in ["张三", "李四", "王五"].iter().enumerate() {
-        registrations::apply(desk.store().conn(), &reg(i as u32 + 1, n)).unwrap();
-    }
-    let staff = desk.login("S001", "shouli-2026", &now).unwrap();
+    let regs: Vec<Registration> = ["张三", "李四", "王五"].iter().enumerate().map(|(i, n)| reg(i as u32 + 1, n)).collect();
+    let CounterStation { dir, desk, staff } = counter_station(&regs);
     Counter { dir, desk, staff }
 }
 

@@ -155,3 +155,54 @@ fn zkctl_photo_make_answers_the_contract() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("无法读取照片文件"));
 }
+
+/// `img` with both eyes painted over with the colour of the cheek below each (as a retouch or a
+/// cover would leave them): the landmarks still say where the eyes are, the patches are even.
+fn eyes_painted_over(img: &RgbImage) -> RgbImage {
+    let f = zkdesk::face::Engine::shared().detect(img)[0];
+    let d = f.eye_distance();
+    let mut out = img.clone();
+    for [cx, cy] in [f.left_eye(), f.right_eye()] {
+        let (sx, sy) = (cx as i64, (cy + 0.45 * d) as i64);
+        let r = (0.06 * d) as i64;
+        let mut sum = [0f32; 3];
+        let mut n = 0f32;
+        for y in sy - r..=sy + r {
+            for x in sx - r..=sx + r {
+                let p = img.get_pixel(x as u32, y as u32);
+                (0..3).for_each(|i| sum[i] += p[i] as f32);
+                n += 1.0;
+            }
+        }
+        let skin = Rgb(sum.map(|v| (v / n) as u8));
+        let (rx, ry) = (0.34 * d, 0.22 * d);
+        for y in (cy - ry) as u32..=(cy + ry) as u32 {
+            for x in (cx - rx) as u32..=(cx + rx) as u32 {
+                if ((x as f32 - cx) / rx).powi(2) + ((y as f32 - cy) / ry).powi(2) <= 1.0 {
+                    out.put_pixel(x, y, skin);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn open_eyes_pass_on_every_portrait_and_eyes_painted_over_warn() {
+    let mut portraits: Vec<(String, RgbImage)> = vec![("astronaut".into(), astronaut()), ("on_blue".into(), on_blue())];
+    portraits.extend(SAME_PERSON.iter().chain([&OTHER_PERSON]).map(|n| (n.to_string(), face_photo(n))));
+    for (name, img) in &portraits {
+        let p = make(img);
+        let f = p.face.expect("a face");
+        let c = zkdesk::photo::checks::eye_contrast(&image::load_from_memory(&p.jpeg).unwrap().to_rgb8(), &f);
+        eprintln!("{name}: eye contrast {c:?}");
+        assert_eq!(result(&p, "eyes"), Outcome::Pass, "{name}: open eyes pass ({c:?})");
+
+        let painted = make(&eyes_painted_over(img));
+        let f = painted.face.expect("the face is still found with its eyes painted over");
+        let c = zkdesk::photo::checks::eye_contrast(&image::load_from_memory(&painted.jpeg).unwrap().to_rgb8(), &f);
+        eprintln!("{name} painted: eye contrast {c:?}");
+        assert_eq!(result(&painted, "eyes"), Outcome::Warn, "{name}: eyes painted over warn ({c:?})");
+        assert!(painted.checks.iter().find(|c| c.name == "eyes").unwrap().message.contains("闭眼或遮挡"));
+    }
+}

@@ -70,6 +70,8 @@ fn decisions_reach_the_province_once() {
     let mine: Vec<&Value> = closed["items"].as_array().unwrap().iter().filter(|t| t["task_id"] == photo_task.as_str()).collect();
     assert_eq!(mine.len(), 1, "the feed brought the closed task back");
     assert_eq!(mine[0]["decision"]["sync"], "accepted");
+    let ours = ok("show closed", zkctl(d, &["--json", "tasks", "show", &photo_task, "--supervisor", "A001"], &ENV));
+    assert!(ours["decided_elsewhere"].is_null(), "closed by our own decision, not by another station: {}", ours["decided_elsewhere"]);
     let late = zkctl(d, &["--json", "tasks", "decide", &photo_task, "--supervisor", "A001", "--approve"], &ENV);
     assert_eq!(refused("decide a closed task", late), "TASK_CLOSED");
 }

@@ -67,6 +67,7 @@ test("a supervisor rejects a photo task with a reason and the province accepts t
     "the province accepts the decision",
   );
   assert.match(await text("#decision-state"), /不通过 · 省平台已接受/);
+  assert.equal(await text("#decided-elsewhere"), "", "closed by our own decision, not by another station");
   await assertFits(driver, ["#task-photo", "#decision-state", "#approve", "#reject"]);
   await shot(driver, "window-review-accepted");
 });

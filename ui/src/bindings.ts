@@ -21,6 +21,20 @@ export type CheckResult = "pass" | "warn" | "fail";
 
 export type FaceBandName = "pass" | "review" | "fail";
 
+export type TaskKind = "photo" | "prior_education" | string;
+
+export type TaskStatus = "open" | "closed" | string;
+
+export type DecisionName = "approve" | "reject";
+
+export type DecisionState = "pending" | "accepted" | "stale" | "superseded" | "rejected";
+
+export type RevocationState = "pending" | "accepted" | "rejected";
+
+export type OutboxKindName = "confirmation" | "revocation" | "review_decision" | "password_reset" | string;
+
+export type ReaderKindName = "samv" | "pcsc_sam" | "pcsc_uid" | "in_use";
+
 export type SyncPhase = "reference" | "registrations" | "review_tasks" | "number_blocks" | "outbox";
 
 export type LoginArgs = { staff_id: string, password: string, };
@@ -71,7 +85,7 @@ export type StationInfo = { station_id: string, server_url: string, office_name:
 
 export type EnrollArgs = { server_url: string, code: string, device_name: string, };
 
-export type ParkedItem = { kind: string, client_id: string, reason: string, at: string, };
+export type ParkedItem = { kind: OutboxKindName, client_id: string, reason: string, at: string, };
 
 export type SyncPage = { station: StationInfo | null, status: StatusReport, parked: Array<ParkedItem>, retry_at: string | null, };
 
@@ -241,11 +255,7 @@ export type ReaderInfo = {
 /**
  * What to store as the reader setting (`serial:PATH@BAUD`, `pcsc:NAME`).
  */
-spec: string, 
-/**
- * samv | pcsc_sam | pcsc_uid
- */
-kind: string, 
+spec: string, kind: ReaderKindName, 
 /**
  * 串口读卡器 | 内置 SAM 的 PC/SC 读卡器 | 普通 PC/SC 读卡器（只能读卡号）
  */
@@ -291,9 +301,9 @@ reject_reason: string | null, signed_off_by: string | null,
  */
 needs_signoff: boolean, 
 /**
- * pending | accepted | rejected, when a revocation was made.
+ * When a revocation was made: its progress.
  */
-revocation: string | null, revocation_reason: string | null, 
+revocation: RevocationState | null, revocation_reason: string | null, 
 /**
  * Chip photo vs. live photo (cosine, −1..1), when a chip photo was decoded.
  */
@@ -313,7 +323,7 @@ export type DayReport = { date: string, items: Array<DayEntry>, totals: DayTotal
 
 export type AuditLine = { seq: number, at: string, actor: string, action: string, };
 
-export type ConfirmationDetail = { audit: Array<AuditLine>, card_source: string, photo_jpeg_base64: string, confirmation_id: string, registration_id: string, name: string, id_number_masked: string, major: string, 
+export type ConfirmationDetail = { audit: Array<AuditLine>, card_source: CardSourceName, photo_jpeg_base64: string, confirmation_id: string, registration_id: string, name: string, id_number_masked: string, major: string, 
 /**
  * 新生 | 在籍
  */
@@ -331,9 +341,9 @@ reject_reason: string | null, signed_off_by: string | null,
  */
 needs_signoff: boolean, 
 /**
- * pending | accepted | rejected, when a revocation was made.
+ * When a revocation was made: its progress.
  */
-revocation: string | null, revocation_reason: string | null, 
+revocation: RevocationState | null, revocation_reason: string | null, 
 /**
  * Chip photo vs. live photo (cosine, −1..1), when a chip photo was decoded.
  */
@@ -393,33 +403,17 @@ export type DateArgs = {
  */
 date: string, };
 
-export type TaskDecisionInfo = { decision_id: string, 
+export type TaskDecisionInfo = { decision_id: string, decision: DecisionName, reason_code: string | null, 
 /**
- * approve | reject
+ * Stale and superseded decisions are `rejected` here, with the reason.
  */
-decision: string, reason_code: string | null, 
-/**
- * pending | accepted | rejected (stale and superseded decisions are rejected, with the reason)
- */
-sync: string, 
-/**
- * pending | accepted | stale | superseded | rejected
- */
-state: string, reason: string | null, };
+sync: EntrySync, state: DecisionState, reason: string | null, };
 
-export type TaskItem = { task_id: string, version: number, 
-/**
- * photo | prior_education
- */
-kind: string, 
+export type TaskItem = { task_id: string, version: number, kind: TaskKind, 
 /**
  * 照片人工审核 | 学历认证报告初审
  */
-kind_label: string, 
-/**
- * open | closed
- */
-status: string, registration_id: string, name: string, created_at: string, 
+kind_label: string, status: TaskStatus, registration_id: string, name: string, created_at: string, 
 /**
  * The supervisor working on it at this station.
  */
@@ -455,19 +449,11 @@ decided_elsewhere: string | null,
 /**
  * The reasons a rejection may name for this kind of task.
  */
-reasons: Array<ReasonOption>, task_id: string, version: number, 
-/**
- * photo | prior_education
- */
-kind: string, 
+reasons: Array<ReasonOption>, task_id: string, version: number, kind: TaskKind, 
 /**
  * 照片人工审核 | 学历认证报告初审
  */
-kind_label: string, 
-/**
- * open | closed
- */
-status: string, registration_id: string, name: string, created_at: string, 
+kind_label: string, status: TaskStatus, registration_id: string, name: string, created_at: string, 
 /**
  * The supervisor working on it at this station.
  */

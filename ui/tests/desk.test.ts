@@ -1,22 +1,22 @@
-// The supervisor desk's logic: office days, the sign-off badge, and the dictionaries for values
-// documented in bindings.ts comments (not unions there, so read from the comments).
+// The supervisor desk's logic: office days, the sign-off badge, and that the desk's vocabulary
+// fields are typed by the generated unions (whose labels tests/labels.test.ts checks).
 import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createPinia, setActivePinia } from "pinia";
 import { daysBefore, officeDay } from "../src/logic/dates";
-import { DECISION_STATE_LABEL, REVOCATION_LABEL, TASK_KIND_LABEL, TASK_REASON_LABEL, TASK_STATUS_LABEL } from "../src/logic/labels";
+import { DECISION_STATE_LABEL, TASK_REASON_LABEL } from "../src/logic/labels";
 
 const invoke = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({ invoke: (...a: unknown[]) => invoke(...a) }));
 const { useDeskStore } = await import("../src/stores/desk");
 
 const bindings = readFileSync(new URL("../src/bindings.ts", import.meta.url), "utf8");
-/** The values a doc comment lists as `a | b | c` right before `field:` in the type `type`. */
-function documented(type: string, field: string): string[] {
+/** The TypeScript type of `field` in `export type TYPE = { … }`. */
+function fieldType(type: string, field: string): string {
   const body = bindings.match(new RegExp(`export type ${type} = \\{([\\s\\S]*?)\\};`))![1];
-  const m = body.match(new RegExp(`\\* ([a-z_| ]+)(?:,[^\\n]*)?\\n\\s*\\*/\\n${field}[?]?:`));
-  if (!m) throw new Error(`${type}.${field} has no documented values`);
-  return m[1].split("|").map((s) => s.trim());
+  const m = body.match(new RegExp(`(?:^|[\\s,])${field}[?]?: ([^,\\n]+)`));
+  if (!m) throw new Error(`${type}.${field} is not in bindings.ts`);
+  return m[1].trim();
 }
 
 describe("office days", () => {
@@ -29,17 +29,20 @@ describe("office days", () => {
   });
 });
 
-describe("dictionaries for documented values", () => {
-  it("TaskDecisionInfo.state, TaskItem.kind and status, DayEntry.revocation", () => {
-    for (const [type, field, dict] of [
-      ["TaskDecisionInfo", "state", DECISION_STATE_LABEL],
-      ["TaskItem", "kind", TASK_KIND_LABEL],
-      ["TaskItem", "status", TASK_STATUS_LABEL],
-      ["DayEntry", "revocation", REVOCATION_LABEL],
+describe("dictionaries for the desk's vocabulary", () => {
+  it("TaskDecisionInfo.state and decision, TaskItem.kind and status, DayEntry.revocation are enums, not strings", () => {
+    for (const [type, field, union] of [
+      ["TaskDecisionInfo", "state", "DecisionState"],
+      ["TaskDecisionInfo", "decision", "DecisionName"],
+      ["TaskDecisionInfo", "sync", "EntrySync"],
+      ["TaskItem", "kind", "TaskKind"],
+      ["TaskItem", "status", "TaskStatus"],
+      ["DayEntry", "revocation", "RevocationState | null"],
+      ["ConfirmationDetail", "card_source", "CardSourceName"],
+      ["ParkedItem", "kind", "OutboxKindName"],
+      ["ReaderInfo", "kind", "ReaderKindName"],
     ] as const) {
-      const values = documented(type, field);
-      expect(values.length).toBeGreaterThan(1);
-      expect(Object.keys(dict).sort(), `${type}.${field}`).toEqual([...values].sort());
+      expect(fieldType(type, field), `${type}.${field}`).toBe(union);
     }
   });
   it("the stale and superseded decisions say what to do", () => {

@@ -996,7 +996,7 @@ fn tasks(desk: &Desk, cmd: TasksCmd, json: bool) -> Result<(), Failure> {
             print(json, &serde_json::json!({ "items": items }), |_| {
                 items
                     .iter()
-                    .map(|t| format!("{}\t{}\t{}\t{}\t{}", t.task_id, t.kind_label, t.status, t.name, t.created_at))
+                    .map(|t| format!("{}\t{}\t{}\t{}\t{}", t.task_id, t.kind_label, t.status.label(), t.name, t.created_at))
                     .collect::<Vec<_>>()
                     .join("\n")
             });
@@ -1008,7 +1008,7 @@ fn tasks(desk: &Desk, cmd: TasksCmd, json: bool) -> Result<(), Failure> {
                 export_task(&t, &dir)?;
             }
             print(json, &t, |t| {
-                format!("{} {} {}（{}）\n自动检查：{}", t.item.task_id, t.item.kind_label, t.item.name, t.item.status, t.auto_check_failures.join("、"))
+                format!("{} {} {}（{}）\n自动检查：{}", t.item.task_id, t.item.kind_label, t.item.name, t.item.status.label(), t.auto_check_failures.join("、"))
             });
         }
         TasksCmd::Decide { task_id, supervisor, approve, reject, comment } => {

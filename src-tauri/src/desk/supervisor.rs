@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::{rfc3339, Desk, Now, Session};
 use crate::api::{
-    AuditLine, ConfirmationDetail, DayEntry, DayFilter, DayReport, DayTotals, EntryStatus, EntrySync, FlagName, ReconcileReport,
+    CardSourceName, RevocationState, AuditLine, ConfirmationDetail, DayEntry, DayFilter, DayReport, DayTotals, EntryStatus, EntrySync, FlagName, ReconcileReport,
     RevokeResult, StatusDiff,
 };
 use crate::domain::confirmation::{ConfirmationState, Flag};
@@ -73,7 +73,7 @@ pub(super) fn entry_of(rec: &ConfirmationRecord, reg: Option<&Registration>, ban
         reject_reason: rec.reject_reason.clone(),
         signed_off_by: rec.signed_off_by.clone(),
         needs_signoff: flagged(rec) && rec.signed_off_by.is_none() && status == EntryStatus::Confirmed,
-        revocation: rec.revocation.as_ref().map(|(s, _)| s.clone()),
+        revocation: rec.revocation.as_ref().map(|(s, _)| RevocationState::parse(s)),
         revocation_reason: rec.revocation.as_ref().and_then(|(_, r)| r.clone()),
         face_match_score: rec.face_match_score,
         face_match_band: rec.face_match_score.map(|s| bands.band(s).into()),
@@ -165,7 +165,7 @@ impl Desk {
         Ok(ConfirmationDetail {
             entry: entry_of(&rec, reg.as_ref(), &self.face_bands()?),
             audit,
-            card_source: if manual { "manual" } else { "chip" }.into(),
+            card_source: if manual { CardSourceName::Manual } else { CardSourceName::Chip },
             photo_jpeg_base64: base64::engine::general_purpose::STANDARD.encode(jpeg),
         })
     }

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::{rfc3339, Desk, Now, Session};
 use crate::api::{
-    DeclaredEducation, PhotoCheck, ReasonOption, TaskDecided, TaskDecisionInfo, TaskDetail, TaskDocument, TaskFilter, TaskItem,
+    DecisionName, DecisionState, EntrySync, TaskKind, TaskStatus, DeclaredEducation, PhotoCheck, ReasonOption, TaskDecided, TaskDecisionInfo, TaskDetail, TaskDocument, TaskFilter, TaskItem,
 };
 use crate::domain::{DeskError, ErrorCode, Role};
 use crate::store::outbox::{self, Kind};
@@ -59,15 +59,14 @@ fn reasons_for(kind: &str) -> &'static [(&'static str, &'static str)] {
 fn decision_info(t: &TaskRecord) -> Option<TaskDecisionInfo> {
     t.decision.as_ref().map(|d| TaskDecisionInfo {
         decision_id: d.decision_id.clone(),
-        decision: d.decision.clone(),
+        decision: DecisionName::parse(&d.decision),
         reason_code: d.reason_code.clone(),
         sync: match d.state.as_str() {
-            "pending" => "pending",
-            "accepted" => "accepted",
-            _ => "rejected",
-        }
-        .into(),
-        state: d.state.clone(),
+            "pending" => EntrySync::Pending,
+            "accepted" => EntrySync::Accepted,
+            _ => EntrySync::Rejected,
+        },
+        state: DecisionState::parse(&d.state),
         reason: d.result_reason.clone(),
     })
 }
@@ -97,8 +96,8 @@ impl Desk {
             task_id: t.task_id.clone(),
             version: t.version,
             kind_label: kind_label(&t.kind).into(),
-            kind: t.kind.clone(),
-            status: t.status.clone(),
+            kind: TaskKind::parse(&t.kind),
+            status: TaskStatus::parse(&t.status),
             registration_id: t.registration_id.clone(),
             name,
             created_at: t.created_at.clone(),
@@ -156,7 +155,9 @@ impl Desk {
             counter_photo_jpeg_base64: counter_photo.map(|j| base64::engine::general_purpose::STANDARD.encode(j)),
             documents,
             declared,
-            decided_elsewhere: b["decided"].is_object().then(|| b["decided"].to_string()),
+            // A task closed by our own accepted decision was not decided elsewhere.
+            decided_elsewhere: (b["decided"].is_object() && t.decision.as_ref().is_none_or(|d| d.state != "accepted"))
+                .then(|| b["decided"].to_string()),
             reasons: reasons_for(&t.kind).iter().map(|(c, l)| ReasonOption { code: c.to_string(), label: l.to_string() }).collect(),
         })
     }

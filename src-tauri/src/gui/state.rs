@@ -363,7 +363,7 @@ impl AppState {
         let mut readers: Vec<ReaderInfo> = found.readers.iter().map(Into::into).collect();
         // A port held by the running reader cannot be probed: list the reader in use itself.
         if !readers.iter().any(|r| r.spec == choice.reader) {
-            readers.insert(0, ReaderInfo { spec: choice.reader.clone(), kind: "in_use".into(), label: "当前使用的读卡器".into(), sam_id: None });
+            readers.insert(0, ReaderInfo { spec: choice.reader.clone(), kind: ReaderKindName::InUse, label: "当前使用的读卡器".into(), sam_id: None });
         }
         let cameras = found.cameras.into_iter().map(Into::into).collect();
         Ok(Devices { reader: choice.reader, camera: choice.camera, readers, cameras, sim_cards })

@@ -197,6 +197,9 @@ pub fn make(input: &DynamicImage, spec: &Spec, detector: &mut face::FaceDetector
         list.push(checks::pose(f));
         list.push(checks::looking(f));
     }
+    if let Some(f) = plan.face_in_output.as_ref() {
+        list.push(checks::eyes(&out, f));
+    }
     let (background, bg_checks) = checks::background(&out, plan.face_in_output.as_ref());
     list.extend(bg_checks);
     list.push(checks::exposure(&out, plan.face_in_output.as_ref()));

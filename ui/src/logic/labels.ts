@@ -1,7 +1,7 @@
 // The one dictionary: every flag, state, status and code the core sends is shown to staff in
 // Chinese from here. Typed as Record<Union, string> over the generated bindings, so a new value
 // on the Rust side fails the type check (and tests/labels.test.ts, which reads bindings.ts).
-import type { CheckResult, ConfirmationStateName, EntryStatus, EntrySync, FaceBandName, FlagName, LocalStatusName, Role, StageName, SyncPhase, Health } from "../bindings";
+import type { CardSourceName, CheckResult, ConfirmationStateName, DecisionName, DecisionState, EntryStatus, EntrySync, FaceBandName, FlagName, RevocationState, LocalStatusName, Role, StageName, SyncPhase, Health } from "../bindings";
 
 export const FLAG_LABEL: Record<FlagName, string> = {
   manual_entry: "手工录入",
@@ -83,11 +83,11 @@ export const PRIOR_STATUS_LABEL: Record<string, string> = {
   not_required: "不需要",
 };
 
-/** Kinds of outbox items the province can send back. */
+/** Kinds of outbox items the province can send back (ParkedItem.kind; an unknown one is marked by `label`). */
 export const OUTBOX_KIND_LABEL: Record<string, string> = {
   confirmation: "现场确认",
   revocation: "撤销确认",
-  decision: "审核决定",
+  review_decision: "审核决定",
   password_reset: "密码重置",
 };
 
@@ -99,6 +99,7 @@ export const CHECK_NAME_LABEL: Record<string, string> = {
   face_size: "头部大小",
   pose: "正面姿态",
   looking: "视线朝向",
+  eyes: "双眼",
   position: "位置",
   background: "背景颜色",
   background_evenness: "背景均匀",
@@ -123,7 +124,7 @@ export const ENTRY_STATUS_LABEL: Record<EntryStatus, string> = { confirmed: "已
 export const ENTRY_SYNC_LABEL: Record<EntrySync, string> = { pending: "待上传", accepted: "已上传", rejected: "被退回" };
 
 /** A revocation's progress with the province (DayEntry.revocation). */
-export const REVOCATION_LABEL: Record<string, string> = { pending: "撤销待上传", accepted: "已撤销（省平台已接受）", rejected: "撤销被省平台退回" };
+export const REVOCATION_LABEL: Record<RevocationState, string> = { pending: "撤销待上传", accepted: "已撤销（省平台已接受）", rejected: "撤销被省平台退回" };
 
 /** The band a chip-vs-live score falls in under the station's configured bands (DayEntry.face_match_band). */
 export const FACE_BAND_LABEL: Record<FaceBandName, string> = { pass: "通过", review: "存疑", fail: "不通过" };
@@ -134,15 +135,15 @@ export const FACE_BAND_TYPE: Record<FaceBandName, "success" | "warning" | "dange
 /** A score as staff read it: 0.72 → "72 分". */
 export const faceScoreText = (score: number | null | undefined) => (score === null || score === undefined ? "—" : `${Math.round(score * 100)} 分`);
 
-export const CARD_SOURCE_LABEL: Record<string, string> = { chip: "读卡（芯片）", manual: "手工录入" };
+export const CARD_SOURCE_LABEL: Record<CardSourceName, string> = { chip: "读卡（芯片）", manual: "手工录入" };
 
-/** Review task kinds (TaskItem.kind). */
+/** Review task kinds (TaskItem.kind: the province may add kinds, so the type is open). */
 export const TASK_KIND_LABEL: Record<string, string> = { photo: "照片人工审核", prior_education: "学历认证报告初审" };
 
 export const TASK_STATUS_LABEL: Record<string, string> = { open: "待审核", closed: "已关闭" };
 
 /** TaskDecisionInfo.state. */
-export const DECISION_STATE_LABEL: Record<string, string> = {
+export const DECISION_STATE_LABEL: Record<DecisionState, string> = {
   pending: "已决定，待上传",
   accepted: "省平台已接受",
   stale: "任务已更新，请重新审核",
@@ -150,7 +151,7 @@ export const DECISION_STATE_LABEL: Record<string, string> = {
   rejected: "省平台退回",
 };
 
-export const DECISION_LABEL: Record<string, string> = { approve: "通过", reject: "不通过" };
+export const DECISION_LABEL: Record<DecisionName, string> = { approve: "通过", reject: "不通过" };
 
 /** Review-task reject reasons (the core also sends its own label with each). */
 export const TASK_REASON_LABEL: Record<string, string> = {
