@@ -6,7 +6,10 @@
 //! Each operation's typical duration is measured first; kill delays are drawn from 0..1.2× that,
 //! half uniformly and half around the point where the operation's write was seen to commit (the
 //! boundary between "killed, nothing written" and "killed, written"), so kills land inside the
-//! transactions and not only before them. After every kill: the store opens, `zkctl audit
+//! transactions and not only before them. A third of the kills instead follow the store: the
+//! run is killed right after its nth write reaches the WAL file (n drawn at random), which is
+//! what lands between two transactions of one operation — a gap of one fsync that no clock
+//! draw hits reliably. After every kill: the store opens, `zkctl audit
 //! verify` passes, every fact is whole (a confirmation with its photo, outbox item and audit
 //! event; a revocation with its outbox item and event; an account with its event), and a reset
 //! or new password is either fully in force or not at all. At the end, faults off, sync until the
@@ -59,6 +62,15 @@ enum Target {
     Nothing,
 }
 
+/// When a run is killed.
+#[derive(Clone, Copy, Debug)]
+enum KillAt {
+    /// After this delay.
+    After(Duration),
+    /// Right after the run's nth write reached the WAL file (at the latest after `cap`).
+    Write { nth: usize, cap: Duration },
+}
+
 /// Where the kill landed.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum Landed {
@@ -101,6 +113,8 @@ struct Stats {
     /// (the measurement is taken once, on a machine whose load changes).
     finished_at: VecDeque<Duration>,
     kills: usize,
+    /// Of the kills, those sent right after a write.
+    write_kills: usize,
     /// Wall time of its kill rounds (run, kill, checks).
     spent: Duration,
     landed: BTreeMap<Landed, usize>,
@@ -165,17 +179,42 @@ impl Harness {
         (t.elapsed(), out)
     }
 
-    /// Starts the run, SIGKILLs it after `delay` unless it finished; whether it finished and how.
-    fn run_killed(&self, run: &Run, delay: Duration) -> Option<bool> {
+    /// Starts the run and SIGKILLs it when `when` says, unless it finished first. Returns when
+    /// the kill was sent (or the run was seen finished) and, if it finished by itself, whether it
+    /// succeeded.
+    fn run_killed(&self, run: &Run, when: KillAt) -> (Duration, Option<bool>) {
+        let wal = self.d().join("zkdesk.sqlite3-wal");
+        let stamp = || std::fs::metadata(&wal).ok().map(|m| (m.len(), m.modified().ok()));
+        let start = Instant::now();
         let mut child = self.command(run).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("zkctl runs");
-        std::thread::sleep(delay);
+        match when {
+            KillAt::After(delay) => std::thread::sleep(delay),
+            KillAt::Write { nth, cap } => {
+                // Poll the WAL: each change is one more write reaching the file (a commit, or a
+                // transaction spilling pages); kill right after the nth, between two transactions.
+                let mut last = stamp();
+                let mut seen = 0;
+                while start.elapsed() < cap && seen < nth {
+                    if child.try_wait().expect("try_wait").is_some() {
+                        break;
+                    }
+                    let now = stamp();
+                    if now != last {
+                        seen += 1;
+                        last = now;
+                    }
+                    std::thread::sleep(Duration::from_micros(50));
+                }
+            }
+        }
+        let at = start.elapsed();
         if let Some(status) = child.try_wait().expect("try_wait") {
-            return Some(status.success());
+            return (at, Some(status.success()));
         }
         let _ = child.kill(); // SIGKILL
         let status = child.wait().expect("wait");
         // It may have exited between try_wait and kill.
-        status.code().map(|c| c == 0)
+        (at, status.code().map(|c| c == 0))
     }
 
     fn zkctl(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
@@ -521,8 +560,15 @@ fn sigkills_under_network_faults_lose_and_double_nothing() {
             continue;
         };
         let round_start = Instant::now();
-        let delay = draw_delay(&mut h.rng, &stats[i]);
-        let exited = h.run_killed(&run, delay);
+        // A third of the kills follow the store's writes instead of the clock: right after the
+        // nth write of the run (what a time draw almost never hits: the gap between two commits).
+        let when = if h.rng.gen_bool(1.0 / 3.0) {
+            let writes = if sc.name == "sync" { 12 } else { 4 };
+            KillAt::Write { nth: h.rng.gen_range(1..=writes), cap: stats[i].duration().mul_f64(1.2) }
+        } else {
+            KillAt::After(draw_delay(&mut h.rng, &stats[i]))
+        };
+        let (delay, exited) = h.run_killed(&run, when);
         let committed = (sc.settle)(&mut h, &run, exited)
             .unwrap_or_else(|e| panic!("seed {seed}: after `zkctl {}` killed at {delay:?}: {e}", run.args.join(" ")));
         h.check_store().unwrap_or_else(|e| panic!("seed {seed}: after `zkctl {}` killed at {delay:?}: {e}", run.args.join(" ")));
@@ -537,6 +583,10 @@ fn sigkills_under_network_faults_lose_and_double_nothing() {
         };
         *st.landed.entry(landed).or_default() += 1;
         match exited {
+            None if matches!(when, KillAt::Write { .. }) => {
+                st.kills += 1;
+                st.write_kills += 1;
+            }
             None => st.kills += 1,
             Some(_) => Stats::remember(&mut st.finished_at, delay),
         }
@@ -659,13 +709,14 @@ fn sigkills_under_network_faults_lose_and_double_nothing() {
     }
 
     // The counts.
-    println!("{:<22} {:>6} {:>8} {:>10} {:>10} {:>6} {:>9} {:>7}   (commit lies between)", "scenario", "kills", "before", "mid:clean", "mid:wrote", "mid", "finished", "time");
+    println!("{:<22} {:>6} {:>9} {:>8} {:>10} {:>10} {:>6} {:>9} {:>7}   (commit lies between)", "scenario", "kills", "at write", "before", "mid:clean", "mid:wrote", "mid", "finished", "time");
     for (s, st) in SCENARIOS.iter().zip(&stats) {
         let n = |l: Landed| st.landed.get(&l).copied().unwrap_or(0);
         println!(
-            "{:<22} {:>6} {:>8} {:>10} {:>10} {:>6} {:>9} {:>6.0?}   {:?} .. {:?}",
+            "{:<22} {:>6} {:>9} {:>8} {:>10} {:>10} {:>6} {:>9} {:>6.0?}   {:?} .. {:?}",
             s.name,
             st.kills,
+            st.write_kills,
             n(Landed::BeforeStart),
             n(Landed::MidNotCommitted),
             n(Landed::MidCommitted),
