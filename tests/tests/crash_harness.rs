@@ -115,6 +115,8 @@ struct Stats {
     kills: usize,
     /// Of the kills, those sent right after a write.
     write_kills: usize,
+    /// Most WAL writes seen in one whole run (measured): the range n is drawn from.
+    writes: usize,
     /// Wall time of its kill rounds (run, kill, checks).
     spent: Duration,
     landed: BTreeMap<Landed, usize>,
@@ -172,28 +174,21 @@ impl Harness {
         cmd
     }
 
-    /// Runs to the end; how long it took and whether it succeeded.
-    fn run_whole(&self, run: &Run) -> (Duration, std::process::Output) {
-        let t = Instant::now();
-        let out = self.command(run).output().expect("zkctl runs (cargo build --workspace first)");
-        (t.elapsed(), out)
-    }
-
     /// Starts the run and SIGKILLs it when `when` says, unless it finished first. Returns when
     /// the kill was sent (or the run was seen finished) and, if it finished by itself, whether it
     /// succeeded.
-    fn run_killed(&self, run: &Run, when: KillAt) -> (Duration, Option<bool>) {
+    fn run_killed(&self, run: &Run, when: KillAt) -> (Duration, Option<bool>, usize) {
         let wal = self.d().join("zkdesk.sqlite3-wal");
         let stamp = || std::fs::metadata(&wal).ok().map(|m| (m.len(), m.modified().ok()));
         let start = Instant::now();
         let mut child = self.command(run).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("zkctl runs");
+        let mut seen = 0;
         match when {
             KillAt::After(delay) => std::thread::sleep(delay),
             KillAt::Write { nth, cap } => {
                 // Poll the WAL: each change is one more write reaching the file (a commit, or a
                 // transaction spilling pages); kill right after the nth, between two transactions.
                 let mut last = stamp();
-                let mut seen = 0;
                 while start.elapsed() < cap && seen < nth {
                     if child.try_wait().expect("try_wait").is_some() {
                         break;
@@ -209,12 +204,12 @@ impl Harness {
         }
         let at = start.elapsed();
         if let Some(status) = child.try_wait().expect("try_wait") {
-            return (at, Some(status.success()));
+            return (at, Some(status.success()), seen);
         }
         let _ = child.kill(); // SIGKILL
         let status = child.wait().expect("wait");
         // It may have exited between try_wait and kill.
-        (at, status.code().map(|c| c == 0))
+        (at, status.code().map(|c| c == 0), seen)
     }
 
     fn zkctl(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
@@ -513,35 +508,42 @@ fn sigkills_under_network_faults_lose_and_double_nothing() {
         t.elapsed()
     }).collect());
     let mut stats: Vec<Stats> = SCENARIOS.iter().map(|_| Stats::default()).collect();
-    let measure = |h: &mut Harness, i: usize, times: usize| -> Duration {
+    let measure = |h: &mut Harness, i: usize, times: usize| -> (Duration, usize) {
         let sc = &SCENARIOS[i];
         let mut took = vec![];
+        let mut writes = 0;
         for n in 0..times {
             let run = (sc.next)(h).unwrap_or_else(|| panic!("setup: nothing to {}", sc.name));
-            let (t, out) = h.run_whole(&run);
-            let whole = sc.name == "sync" || out.status.success();
-            assert!(whole, "setup: `zkctl {}` failed: {} {}", run.args.join(" "), String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-            (sc.settle)(h, &run, Some(out.status.success())).unwrap_or_else(|e| panic!("setup {}: {e}", sc.name));
+            // Run whole, counting its writes to the WAL.
+            let (t, exited, seen) = h.run_killed(&run, KillAt::Write { nth: usize::MAX, cap: Duration::from_secs(120) });
+            let success = exited == Some(true);
+            assert!(sc.name == "sync" || success, "setup: `zkctl {}` did not succeed", run.args.join(" "));
+            writes = writes.max(seen);
+            (sc.settle)(h, &run, Some(success)).unwrap_or_else(|e| panic!("setup {}: {e}", sc.name));
             // The first run reads the binary (and the face models) from disk: not typical.
             if n > 0 {
                 took.push(t);
             }
         }
-        median(took)
+        (median(took), writes)
     };
     let index = |name: &str| SCENARIOS.iter().position(|s| s.name == name).unwrap();
-    stats[index("confirm")].typical = measure(&mut h, index("confirm"), 5);
+    let set = |st: &mut Stats, (typical, writes): (Duration, usize)| {
+        st.typical = typical;
+        st.writes = writes;
+    };
+    set(&mut stats[index("confirm")], measure(&mut h, index("confirm"), 5));
     ok("clean sync", h.zkctl(&["--json", "sync"], &[]));
     for name in ["revoke", "staff reset-password", "staff add"] {
-        stats[index(name)].typical = measure(&mut h, index(name), 4);
+        set(&mut stats[index(name)], measure(&mut h, index(name), 4));
     }
     h.sim.state.set_faults(network_faults());
-    stats[index("sync")].typical = measure(&mut h, index("sync"), 4);
+    set(&mut stats[index("sync")], measure(&mut h, index("sync"), 4));
     println!(
         "measured (set-up took {:.0?}): exec {:?}; {}",
         started.elapsed(),
         h.startup,
-        SCENARIOS.iter().zip(&stats).map(|(s, st)| format!("{} {:?}", s.name, st.typical)).collect::<Vec<_>>().join(", ")
+        SCENARIOS.iter().zip(&stats).map(|(s, st)| format!("{} {:?} ({} writes)", s.name, st.typical, st.writes)).collect::<Vec<_>>().join(", ")
     );
 
     // Kill: scenarios interleaved at random by weight until each has its share of SIGKILLs.
@@ -563,12 +565,12 @@ fn sigkills_under_network_faults_lose_and_double_nothing() {
         // A third of the kills follow the store's writes instead of the clock: right after the
         // nth write of the run (what a time draw almost never hits: the gap between two commits).
         let when = if h.rng.gen_bool(1.0 / 3.0) {
-            let writes = if sc.name == "sync" { 12 } else { 4 };
+            let writes = stats[i].writes.max(1);
             KillAt::Write { nth: h.rng.gen_range(1..=writes), cap: stats[i].duration().mul_f64(1.2) }
         } else {
             KillAt::After(draw_delay(&mut h.rng, &stats[i]))
         };
-        let (delay, exited) = h.run_killed(&run, when);
+        let (delay, exited, _) = h.run_killed(&run, when);
         let committed = (sc.settle)(&mut h, &run, exited)
             .unwrap_or_else(|e| panic!("seed {seed}: after `zkctl {}` killed at {delay:?}: {e}", run.args.join(" ")));
         h.check_store().unwrap_or_else(|e| panic!("seed {seed}: after `zkctl {}` killed at {delay:?}: {e}", run.args.join(" ")));
