@@ -558,7 +558,10 @@ fn each_item(
         };
         let tx = db.transaction().unwrap();
         let result = match seen(&tx, id) {
-            Some(r) => r,
+            Some(r) => {
+                *s.resends.lock().unwrap_or_else(|p| p.into_inner()).entry(kind.to_string()).or_default() += 1;
+                r
+            }
             None => {
                 let r = decide(&tx, &st, item);
                 remember(&tx, id, kind, &r);

@@ -23,6 +23,8 @@ pub struct SimState {
     pub db: Mutex<Connection>,
     pub faults: Mutex<Faults>,
     pub rng: Mutex<StdRng>,
+    /// Items sent again under a client id already decided, by kind (answered `duplicate`).
+    pub resends: Mutex<std::collections::BTreeMap<String, u64>>,
 }
 
 /// A running simulator.
@@ -35,7 +37,12 @@ pub struct Sim {
 
 impl SimState {
     pub fn new(conn: Connection, seed: u64) -> Arc<Self> {
-        Arc::new(SimState { db: Mutex::new(conn), faults: Mutex::new(Faults::none()), rng: Mutex::new(StdRng::seed_from_u64(seed)) })
+        Arc::new(SimState {
+            db: Mutex::new(conn),
+            faults: Mutex::new(Faults::none()),
+            rng: Mutex::new(StdRng::seed_from_u64(seed)),
+            resends: Mutex::default(),
+        })
     }
 
     pub fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -68,6 +75,11 @@ impl SimState {
         let mut task: serde_json::Value = serde_json::from_str(&body).unwrap();
         edit(&mut task);
         api::save_task(&db, task, &county)
+    }
+
+    /// How many items of `kind` were sent again after the province had decided them.
+    pub fn resends(&self, kind: &str) -> u64 {
+        self.resends.lock().unwrap_or_else(|p| p.into_inner()).get(kind).copied().unwrap_or(0)
     }
 
     /// A scalar from the simulator's own database (for test assertions).
