@@ -3,13 +3,17 @@
 #   scripts/app-bench.sh preview   CPU of all the app's processes and preview frames per second
 #   scripts/app-bench.sh memory    RSS/PSS of all the app's processes idle on the counter and
 #                                  after BENCH_CONFIRMATIONS (default 50) confirmations
-# Env: ZKDESK_APP (default: the debug build), ZKDESK_CAMERA (default: pattern for preview, the
-# astronaut portrait for memory), BENCH_SECONDS, WEBKIT_DISABLE_COMPOSITING_MODE. Results: artifacts/bench/.
+# Env: BENCH_PROFILE (debug or release, default debug: which build of zkdesk, zkctl and
+# province-sim to run; release needs `cargo build --release -p zkdesk --bins` and
+# `cargo build --release -p zkdesk-tests --bin province-sim`), ZKDESK_APP (default: zkdesk of that
+# build), ZKDESK_CAMERA (default: pattern for preview, the
+# astronaut portrait for memory), BENCH_SECONDS, WEBKIT_DISABLE_COMPOSITING_MODE, ZKDESK_DRIVER_PORT (tauri-driver, default 4444;
+# WebKitWebDriver gets the next port). Results: artifacts/bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 mode=${1:-preview}
-bin=$(realpath "${CARGO_TARGET_DIR:-target}")/debug
+bin=$(realpath "${CARGO_TARGET_DIR:-target}")/${BENCH_PROFILE:-debug}
 data=$(mktemp -d /tmp/zkdesk-bench-XXXXXX)
 port=${ZKDESK_SIM_PORT:-18182}
 zkctl=$bin/zkctl
@@ -23,15 +27,17 @@ ZKDESK_SUPERVISOR_PASSWORD=window-test-pw $zkctl --data-dir "$data" station enro
 $zkctl --data-dir "$data" sync >/dev/null
 ZKDESK_SUPERVISOR_PASSWORD=window-test-pw $zkctl --data-dir "$data" card samples --supervisor A001 --count "${BENCH_CONFIRMATIONS:-50}" -o "$data/cards.json" >/dev/null
 export ZKDESK_APP=${ZKDESK_APP:-$bin/zkdesk} ZKDESK_DATA_DIR="$data" ZKDESK_ARTIFACTS="$PWD/artifacts"
+export ZKDESK_DRIVER_PORT=${ZKDESK_DRIVER_PORT:-4444}
+mkdir -p artifacts
 # The preview is measured on the moving pattern (a new picture every frame, like a webcam); the
 # confirmations need a face, so the memory run uses the portrait.
 camera=pattern
 [ "$mode" = memory ] && camera="file:$PWD/.cache/testdata/astronaut.png"
 export ZKDESK_READER="sim:$data/cards.json" ZKDESK_CAMERA=${ZKDESK_CAMERA:-$camera}
 xvfb-run -a -s "-screen 0 1366x768x24" bash -c '
-  tauri-driver --port 4444 >"$ZKDESK_ARTIFACTS/tauri-driver-bench.log" 2>&1 &
+  tauri-driver --port $ZKDESK_DRIVER_PORT --native-port $((ZKDESK_DRIVER_PORT + 1)) >"$ZKDESK_ARTIFACTS/tauri-driver-bench.log" 2>&1 &
   driver=$!
   trap "kill $driver 2>/dev/null" EXIT
-  for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done
+  for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$ZKDESK_DRIVER_PORT) 2>/dev/null && break; sleep 0.1; done
   cd ui && node bench/app-bench.mjs '"$mode"'
 '

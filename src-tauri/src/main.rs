@@ -17,7 +17,26 @@ struct Args {
     camera: Option<String>,
 }
 
+/// The face models' inference buffers (tens of MiB per capture) are allocated on whichever
+/// command or worker thread runs a capture. glibc gives concurrently allocating threads their own
+/// malloc arenas (up to 8 per core), and with its sliding mmap threshold large buffers soon come
+/// from the arenas, where freed memory stays: the process held 622 MiB after 50 confirmations and
+/// still grew. Two arenas and large blocks always mmapped (returned to the system when freed):
+/// 242 MiB and flat (docs/benchmarks.md, scripts/app-bench.sh memory). Called first, while main
+/// is the only thread.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+fn limit_malloc_arenas() {
+    // SAFETY: mallopt only sets an allocator parameter; no other thread exists yet.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
 fn main() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    limit_malloc_arenas();
     // WebKit's compositing renders through software GL on PCs without a usable GPU driver (and
     // under Xvfb): with it off the preview costs a third of the CPU and the web process ~90 MiB
     // less (scripts/app-bench.sh). Set before any thread starts; an explicit value wins.

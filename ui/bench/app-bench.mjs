@@ -16,7 +16,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const caps = new Capabilities();
 caps.set("tauri:options", { application: app, args: ["--data-dir", process.env.ZKDESK_DATA_DIR] });
 caps.setBrowserName("wry");
-const driver = await new Builder().withCapabilities(caps).usingServer("http://127.0.0.1:4444/").build();
+const driver = await new Builder().withCapabilities(caps).usingServer(`http://127.0.0.1:${process.env.ZKDESK_DRIVER_PORT ?? 4444}/`).build();
 
 async function stage() {
   return driver.findElement(By.id("counter-page")).getAttribute("data-stage");
@@ -84,7 +84,30 @@ try {
       await waitStage("matched");
       await driver.findElement(By.id("capture")).click();
       await waitStage("photo_taken", 60000);
-      await driver.findElement(By.id("confirm")).click();
+      // One portrait for every candidate: from the second on the 替考 alert stands in the way, and
+      // a supervisor lifts it through the dialog, as at the counter.
+      const lifts = () => driver.findElements(By.css("[data-override]"));
+      for (let left = (await lifts()).length, guard = 0; left > 0 && guard < 5; guard++) {
+        await (await lifts())[0].click();
+        const sup = await driver.wait(until.elementLocated(By.id("dlg-supervisor")), 10000);
+        await driver.wait(until.elementIsVisible(sup), 10000);
+        await sup.clear();
+        await sup.sendKeys("A001");
+        const pw = await driver.findElement(By.id("dlg-password"));
+        await pw.clear();
+        await pw.sendKeys("window-test-pw");
+        await driver.findElement(By.id("dlg-ok")).click();
+        await driver.wait(async () => (await lifts()).length < left, 15000).catch(async (e) => {
+          throw new Error(`confirmation ${i + 1}: override not applied (${await driver.findElement(By.tagName("body")).getText()})`, { cause: e });
+        });
+        left = (await lifts()).length;
+      }
+      // The dialog's overlay fades out: click once it no longer covers the button.
+      await driver.wait(
+        () => driver.findElement(By.id("confirm")).click().then(() => true, (e) => (e.name === "ElementClickInterceptedError" ? false : Promise.reject(e))),
+        10000,
+        "confirm clickable",
+      );
       await driver.wait(until.elementLocated(By.id("receipt")), 15000).catch(async (e) => {
         throw new Error(`confirmation ${i + 1}: no receipt (${await driver.findElement(By.id("counter-page")).getText()})`, { cause: e });
       });
