@@ -80,9 +80,10 @@ impl Desk {
         }
         let mut report =
             RangeReport { from: first.to_string(), to: last.to_string(), days: vec![], total: DayStats::default(), entries: vec![] };
+        let mut by_day = self.records_by_day(first, last)?;
+        let bands = self.face_bands()?;
         for day in first.iter_days().take_while(|d| *d <= last) {
-            let records = self.day_records(day)?;
-            let bands = self.face_bands()?;
+            let records = by_day.remove(&day).unwrap_or_default();
             let rows: Vec<(DayEntry, &ConfirmationRecord, Option<&Registration>)> =
                 records.iter().map(|(rec, reg)| (entry_of(rec, reg.as_ref(), &bands), rec, reg.as_ref())).collect();
             let stats = day_stats(&day.to_string(), &rows);

@@ -119,14 +119,27 @@ fn keep(e: &DayEntry, reg: Option<&Registration>, f: &DayFilter) -> bool {
 impl Desk {
     /// The confirmations of one office day (+08:00) with their registrations, newest first.
     pub(super) fn day_records(&self, day: chrono::NaiveDate) -> Result<Vec<(ConfirmationRecord, Option<Registration>)>, DeskError> {
+        Ok(self.records_by_day(day, day)?.remove(&day).unwrap_or_default())
+    }
+
+    /// The confirmations of the office days `first..=last`, grouped by day, each day newest
+    /// first. One scan for the whole range: a range report must not read the table per day.
+    pub(super) fn records_by_day(
+        &self,
+        first: chrono::NaiveDate,
+        last: chrono::NaiveDate,
+    ) -> Result<std::collections::BTreeMap<chrono::NaiveDate, Vec<(ConfirmationRecord, Option<Registration>)>>, DeskError> {
         let c = self.store.conn();
         // Stored times carry the clock's own offset: ask a day more on each side, then keep the office day.
-        let (from, to) = (day - Days::new(1), day + Days::new(1));
-        let mut out = Vec::new();
+        let (from, to) = (first - Days::new(1), last + Days::new(1));
+        let mut out = std::collections::BTreeMap::<_, Vec<_>>::new();
         for rec in confirmations::between_days(c, &from.to_string(), &to.to_string())? {
-            if office_day::of_text(&rec.confirmed_at) == Some(day) {
-                let reg = registrations::get(c, &rec.registration_id)?;
-                out.push((rec, reg));
+            match office_day::of_text(&rec.confirmed_at) {
+                Some(day) if (first..=last).contains(&day) => {
+                    let reg = registrations::get(c, &rec.registration_id)?;
+                    out.entry(day).or_default().push((rec, reg));
+                }
+                _ => {}
             }
         }
         Ok(out)

@@ -19,8 +19,9 @@ pub fn apply(conn: &Connection, r: &Registration) -> rusqlite::Result<bool> {
 }
 
 pub fn get(conn: &Connection, registration_id: &str) -> rusqlite::Result<Option<Registration>> {
-    let body: Option<String> =
-        conn.query_row("SELECT body FROM registration WHERE registration_id = ?1", [registration_id], |r| r.get(0)).optional()?;
+    // Cached: the day list and the reports look up one registration per confirmation.
+    let mut stmt = conn.prepare_cached("SELECT body FROM registration WHERE registration_id = ?1")?;
+    let body: Option<String> = stmt.query_row([registration_id], |r| r.get(0)).optional()?;
     Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
 }
 
