@@ -9,7 +9,14 @@ use crate::domain::{DeskError, ErrorCode, Role};
 use crate::store::{audit, staff};
 
 impl Desk {
+    /// Adds an account and wraps the data key for it (its password opens the store).
     pub fn staff_add(&self, actor: &Actor, new: &NewStaffArgs, now: &Now) -> Result<StaffInfo, DeskError> {
+        let info = self.insert_staff(actor, new, now)?;
+        self.rewrap(&new.staff_id, &new.password)?;
+        Ok(info)
+    }
+
+    pub(super) fn insert_staff(&self, actor: &Actor, new: &NewStaffArgs, now: &Now) -> Result<StaffInfo, DeskError> {
         self.authorize_admin(actor, "staff add")?;
         validate_staff_id(&new.staff_id)?;
         validate_new_password(&new.password)?;
@@ -94,7 +101,8 @@ impl Desk {
         })
     }
 
-    /// Sets a new password the account must change at its next login.
+    /// Sets a new password the account must change at its next login, and re-wraps the data key
+    /// for it: the old password no longer opens the store.
     pub fn staff_reset_password(&self, actor: &Actor, staff_id: &str, new_password: &str, now: &Now) -> Result<(), DeskError> {
         self.authorize_admin(actor, "staff reset-password")?;
         validate_new_password(new_password)?;
@@ -104,8 +112,9 @@ impl Desk {
                 return Err(no_staff(staff_id));
             }
             audit::record(tx, &rfc3339(now), actor.audit_name(), "staff_password_reset", &json!({ "staff_id": staff_id }))?;
-            Ok(())
-        })
+            Ok::<_, DeskError>(())
+        })?;
+        self.rewrap(staff_id, new_password)
     }
 }
 
