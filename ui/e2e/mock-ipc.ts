@@ -183,6 +183,8 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
         retry_at: "2026-11-22T09:01:30+08:00",
       }),
       current_session: async () => session,
+      first_run: async () => false,
+      take_recovery_key: async () => null,
       login: async ({ args }) => {
         const s = staff.find((x) => x.staff_id === args.staff_id);
         if (!s || s.password !== args.password) return fail("BAD_CREDENTIALS", "工号或密码错误");

@@ -188,7 +188,12 @@ impl Desk {
         let plain = Self::over(Store::open_plaintext(dir)?, dir, None);
         let session = plain.login(staff_id, password, now)?;
         if session.role != Role::Supervisor {
-            return Ok(Unlocked { desk: plain, session, recovery_key: None });
+            // Nobody works on the unencrypted file: the first supervisor login encrypts it.
+            return Err(DeskError::new(
+                ErrorCode::NotAuthorized,
+                "本工作站的数据库尚未加密：请主管先登录一次完成加密，然后再登录",
+                format!("{staff_id} logged in to a plaintext store; a supervisor must log in first to encrypt it"),
+            ));
         }
         let key = DataKey::random();
         let recovery = RecoveryKey::random();

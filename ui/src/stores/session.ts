@@ -28,6 +28,15 @@ export const useSessionStore = defineStore("session", () => {
     return s;
   }
 
+  /** The first supervisor on a new workstation: creates the encrypted store and logs them in. */
+  async function setup(staffId: string, name: string, password: string): Promise<SessionInfo> {
+    useCounterStore().reset();
+    const s = await commands.setup_store({ staff_id: staffId, name, role: "supervisor", password });
+    session.value = s;
+    checked.value = true;
+    return s;
+  }
+
   async function logout(): Promise<void> {
     // The UI forgets first: even if the core cannot be reached, the screen shows no candidate.
     useCounterStore().reset();
@@ -41,5 +50,5 @@ export const useSessionStore = defineStore("session", () => {
     endedBecause.value = `已因 ${minutes} 分钟无操作自动锁定，请重新登录`;
   }
 
-  return { session, checked, endedBecause, isSupervisor, restore, login, logout, lock };
+  return { session, checked, endedBecause, isSupervisor, restore, login, setup, logout, lock };
 });
