@@ -52,15 +52,9 @@ struct Counter {
 /// A station of 江岸区 with a supervisor A001, counter staff S001, and the given registrations.
 fn counter(regs: &[Registration]) -> Counter {
     let dir = tempfile::tempdir().unwrap();
-    let desk = Desk::open(dir.path()).unwrap();
+    let (desk, sup) = zkdesk_tests::fixtures::new_store(dir.path());
     let now = at(NOW);
-    desk.staff_add(
-        &Actor::Bootstrap,
-        &NewStaffArgs { staff_id: "A001".into(), name: "王主管".into(), role: Role::Supervisor, password: "zhuguan-2026".into() },
-        &now,
-    )
-    .unwrap();
-    let sup = Actor::Staff(desk.login("A001", "zhuguan-2026", &now).unwrap());
+    let sup = Actor::Staff(sup);
     desk.staff_add(
         &sup,
         &NewStaffArgs { staff_id: "S001".into(), name: "李受理".into(), role: Role::Counter, password: "shouli-2026".into() },

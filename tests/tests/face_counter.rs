@@ -127,11 +127,9 @@ struct Counter {
 fn counter() -> Counter {
     stand_in();
     let dir = tempfile::tempdir().unwrap();
-    let desk = Desk::open(dir.path()).unwrap();
+    let (desk, sup) = zkdesk_tests::fixtures::new_store(dir.path());
     let now = at(NOW);
-    let boot = NewStaffArgs { staff_id: "A001".into(), name: "王主管".into(), role: Role::Supervisor, password: "zhuguan-2026".into() };
-    desk.staff_add(&Actor::Bootstrap, &boot, &now).unwrap();
-    let sup = Actor::Staff(desk.login("A001", "zhuguan-2026", &now).unwrap());
+    let sup = Actor::Staff(sup);
     let staff = NewStaffArgs { staff_id: "S001".into(), name: "李受理".into(), role: Role::Counter, password: "shouli-2026".into() };
     desk.staff_add(&sup, &staff, &now).unwrap();
     station::put(
