@@ -95,8 +95,8 @@ fn an_intact_chain_verifies() {
     let (code, json, _) = verify(dir.path());
     assert_eq!(code, 0);
     assert_eq!(json["ok"], true);
-    // 1 bootstrap add + 3 supervisor logins + 3 adds.
-    assert_eq!(json["rows"], 7);
+    // The first add, store_created and its login; 3 × (supervisor login + add); the verifier's login.
+    assert_eq!(json["rows"], 10);
 }
 
 #[test]
@@ -132,10 +132,11 @@ fn a_deleted_row_is_named() {
 fn a_deleted_tail_is_detected() {
     let dir = audited_store();
     tamper(dir.path(), "DELETE FROM audit_event WHERE seq >= 6;");
+    // Verifying logs in, which appends row 6 again; the tip (9) stays, so the cut still shows.
     let (code, json, stderr) = verify(dir.path());
     assert_eq!(code, 1);
-    assert_eq!(json["broken_seq"], 6);
-    assert!(stderr.contains("after 5"), "{stderr}");
+    assert_eq!(json["broken_seq"], 7);
+    assert!(stderr.contains("after 6"), "{stderr}");
 }
 
 #[test]

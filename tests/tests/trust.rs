@@ -512,6 +512,7 @@ fn dev_zero_as_a_card_file_or_a_capture_is_refused_at_a_bound() {
 fn absurd_timeouts_are_usage_errors() {
     let dir = tempfile::tempdir().unwrap();
     let cards = zkdesk_tests::fixtures::card_file(dir.path(), &[zkdesk_tests::cards::resident()]);
+    zkdesk_tests::fixtures::new_store(dir.path());
     let photo = zkdesk_tests::fixtures::good_photo_file(dir.path());
     for t in ["1e300", "inf", "NaN", "-1", "0", "3601"] {
         let out = zkdesk_tests::zkctl(dir.path(), &["card", "read", "--reader", &cards, "--timeout", t], &[]);

@@ -668,6 +668,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Sync { who } => sync(&open_as(&dir, Opener::of(&who), json)?, json),
         Command::Confirm { reader, photo, staff, supervisor, overrides, attachment, timeout } => {
+            // Usage errors are told before anyone's password is tried.
+            zkdesk::idcard::reader::ReaderSpec::parse(&reader).map_err(|d| usage("读卡器设置无效", d))?;
+            zkdesk::idcard::reader::timeout_from_secs(timeout).map_err(|d| usage(TIMEOUT_USAGE, d))?;
             let desk = open_as(&dir, St(staff.clone()), json)?;
             confirm(&desk, json, ConfirmArgs { reader, photo, staff, supervisor, overrides, attachment, timeout })
         }
