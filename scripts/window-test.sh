@@ -20,6 +20,7 @@ ZKDESK_SUPERVISOR_PASSWORD=window-test-pw $zkctl --data-dir "$data" station enro
 ZKDESK_SUPERVISOR_PASSWORD=window-test-pw $zkctl --data-dir "$data" sync --supervisor A001 >/dev/null
 ZKDESK_SUPERVISOR_PASSWORD=window-test-pw $zkctl --data-dir "$data" card samples --supervisor A001 -o "$data/cards.json" >/dev/null
 export ZKDESK_APP="$bin/zkdesk" ZKDESK_DATA_DIR="$data" ZKDESK_ARTIFACTS="$PWD/artifacts"
+mkdir -p "$ZKDESK_ARTIFACTS"
 export ZKDESK_READER="sim:$data/cards.json" ZKDESK_CAMERA="file:$PWD/.cache/testdata/astronaut.png"
 # xvfb-run gives the driver, WebKit and the app one private X display.
 xvfb-run -a -s "-screen 0 1366x768x24" bash -c '
