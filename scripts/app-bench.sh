@@ -24,7 +24,7 @@ for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break;
 code=$(sed -n 's/.*enrollment code for [0-9]*: //p' "$data/sim.log" | head -1)
 ZKDESK_NEW_PASSWORD=window-test-pw $zkctl --data-dir "$data" staff add --id A001 --name 测试主管 --role supervisor >/dev/null
 ZKDESK_SUPERVISOR_PASSWORD=window-test-pw $zkctl --data-dir "$data" station enroll --supervisor A001 --server "http://127.0.0.1:$port/api/county/v1" --code "$code" >/dev/null
-$zkctl --data-dir "$data" sync >/dev/null
+ZKDESK_SUPERVISOR_PASSWORD=window-test-pw $zkctl --data-dir "$data" sync --supervisor A001 >/dev/null
 ZKDESK_SUPERVISOR_PASSWORD=window-test-pw $zkctl --data-dir "$data" card samples --supervisor A001 --count "${BENCH_CONFIRMATIONS:-50}" -o "$data/cards.json" >/dev/null
 export ZKDESK_APP=${ZKDESK_APP:-$bin/zkdesk} ZKDESK_DATA_DIR="$data" ZKDESK_ARTIFACTS="$PWD/artifacts"
 export ZKDESK_DRIVER_PORT=${ZKDESK_DRIVER_PORT:-4444}

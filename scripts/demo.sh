@@ -15,14 +15,17 @@ trap 'kill $sim 2>/dev/null || true' EXIT
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 kill -0 $sim 2>/dev/null || { echo "province-sim did not start; see $data/province-sim.log" >&2; exit 1; }
 
-if [ "$($zkctl --data-dir "$data" --json status | sed -n 's/.*"staff":\([0-9]*\).*/\1/p')" = 0 ]; then
+# The store is encrypted: the first `staff add` on an empty directory creates it (and prints the
+# recovery key once); every later command logs in as the demo supervisor.
+export ZKDESK_SUPERVISOR_PASSWORD=zkdesk-demo
+if [ ! -f "$data/keyring.json" ] && [ ! -f "$data/zkdesk.sqlite3" ]; then
   ZKDESK_NEW_PASSWORD=zkdesk-demo $zkctl --data-dir "$data" staff add --id A001 --name 演示主管 --role supervisor
 fi
-if ! $zkctl --data-dir "$data" station show >/dev/null 2>&1; then
+if ! $zkctl --data-dir "$data" station show --supervisor A001 >/dev/null 2>&1; then
   code=$(sed -n 's/.*enrollment code for [0-9]*: //p' "$data/province-sim.log" | head -1)
   ZKDESK_SUPERVISOR_PASSWORD=zkdesk-demo $zkctl --data-dir "$data" station enroll --supervisor A001 --server "http://127.0.0.1:$port/api/county/v1" --code "$code" --device-name 演示工作站
 fi
-$zkctl --data-dir "$data" sync || echo "zkdesk: first sync did not finish; the app retries in the background"
+$zkctl --data-dir "$data" sync --supervisor A001 || echo "zkdesk: first sync did not finish; the app retries in the background"
 # Simulated devices: sample cards from the cache for the reader, a real portrait for the camera.
 [ -f "$data/cards.json" ] || ZKDESK_SUPERVISOR_PASSWORD=zkdesk-demo $zkctl --data-dir "$data" card samples --supervisor A001 -o "$data/cards.json" >/dev/null
 camera=pattern

@@ -17,11 +17,12 @@ for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break;
 code=$(sed -n 's/.*enrollment code for [0-9]*: //p' "$data/sim.log" | head -1)
 ZKDESK_NEW_PASSWORD=window-test-pw $zkctl --data-dir "$data" staff add --id A001 --name 窗口主管 --role supervisor >/dev/null
 ZKDESK_SUPERVISOR_PASSWORD=window-test-pw $zkctl --data-dir "$data" station enroll --supervisor A001 --server "http://127.0.0.1:$port/api/county/v1" --code "$code" >/dev/null
-$zkctl --data-dir "$data" sync >/dev/null
+ZKDESK_SUPERVISOR_PASSWORD=window-test-pw $zkctl --data-dir "$data" sync --supervisor A001 >/dev/null
 ZKDESK_SUPERVISOR_PASSWORD=window-test-pw $zkctl --data-dir "$data" card samples --supervisor A001 -o "$data/cards.json" >/dev/null
 # ZKDESK_WINDOW_TESTS: which test files to run (default: all of ui/e2e-window/).
 export ZKDESK_WINDOW_TESTS="${ZKDESK_WINDOW_TESTS:-}"
 export ZKDESK_APP="$bin/zkdesk" ZKDESK_DATA_DIR="$data" ZKDESK_ARTIFACTS="$PWD/artifacts"
+mkdir -p "$ZKDESK_ARTIFACTS"
 export ZKDESK_READER="sim:$data/cards.json" ZKDESK_CAMERA="file:$PWD/.cache/testdata/astronaut.png"
 # xvfb-run gives the driver, WebKit and the app one private X display.
 xvfb-run -a -s "-screen 0 1366x768x24" bash -c '

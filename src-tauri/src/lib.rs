@@ -10,6 +10,8 @@
 //! - [`photo`]   the standard photo: crop on the eye line, spec JPEG, quality checks.
 //! - [`report`]  documents: CSV, XLSX and PDF (krilla, CJK font subset) made from reports.
 //! - [`printing`] CUPS through `lp`, failures explained.
+//! - [`keyring`] the data key, held only wrapped (per account and by the recovery key), and the
+//!   login counters a closed store needs.
 //! - [`store`]   the one SQLite file: the only module with SQL; repositories, typed settings,
 //!   the audit chain; writes in `BEGIN IMMEDIATE` transactions.
 //! - [`sync`]    the provincial platform: HTTP client, feeds, number blocks, outbox, backoff.
@@ -29,6 +31,7 @@ pub mod domain;
 pub mod face;
 pub mod files;
 pub mod idcard;
+pub mod keyring;
 pub mod photo;
 pub mod printing;
 pub mod report;

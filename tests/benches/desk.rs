@@ -22,7 +22,7 @@ fn id_of(i: u32) -> String {
 }
 
 fn store(dir: &std::path::Path) -> Desk {
-    let desk = Desk::open(dir).unwrap();
+    let (desk, _) = zkdesk_tests::fixtures::new_store(dir);
     desk.store().write(|tx| {
     tx.execute(
         "INSERT INTO station (id, station_id, server_url, token, region_code, region_name, county_code, county_name, office_name, device_name, enrolled_at)

@@ -14,11 +14,42 @@ pub fn now() -> chrono::DateTime<chrono::FixedOffset> {
     chrono::Local::now().fixed_offset()
 }
 
+/// The supervisor every fixture store is created with (as `station::supervised_station` does).
+pub const SUPERVISOR: (&str, &str) = ("A001", "zhuguan-2026");
+
+/// A new encrypted store in `dir` with the supervisor [`SUPERVISOR`]; their session.
+pub fn new_store(dir: &std::path::Path) -> (Desk, zkdesk::desk::Session) {
+    let first = zkdesk::api::NewStaffArgs {
+        staff_id: SUPERVISOR.0.into(),
+        name: "王主管".into(),
+        role: zkdesk::api::Role::Supervisor,
+        password: SUPERVISOR.1.into(),
+    };
+    let u = Desk::create(dir, &first, &now()).unwrap();
+    (u.desk, u.session)
+}
+
+/// Another connection to the store in `dir`, opened with the key [`SUPERVISOR`]'s password
+/// unwraps (no login is recorded: this is the test looking, not a person).
+pub fn open(dir: &std::path::Path) -> Desk {
+    let key = zkdesk::keyring::Keyring::load(dir).unwrap().unwrap_staff(SUPERVISOR.0, SUPERVISOR.1).unwrap();
+    Desk::open_with_key(dir, &key).unwrap()
+}
+
+/// The store file through raw rusqlite with its key set (what a test, or an attacker who had the
+/// key, reads); `flags` as `Connection::open_with_flags`.
+pub fn raw_conn(dir: &std::path::Path, flags: rusqlite::OpenFlags) -> rusqlite::Connection {
+    let key = zkdesk::keyring::Keyring::load(dir).unwrap().unwrap_staff(SUPERVISOR.0, SUPERVISOR.1).unwrap();
+    let conn = rusqlite::Connection::open_with_flags(dir.join(zkdesk::store::DB_FILE), flags).unwrap();
+    conn.pragma_update(None, "key", &*key.sqlcipher_literal()).unwrap();
+    conn
+}
+
 /// A store in a temp dir, enrolled with the simulator's `code_index`-th code, with one supervisor.
 pub fn enrolled(sim: &Sim, code_index: usize) -> (tempfile::TempDir, Desk) {
     let dir = tempfile::tempdir().unwrap();
-    let desk = Desk::open(dir.path()).unwrap();
-    desk.enroll_station(&zkdesk::desk::Actor::Bootstrap, &sim.base_url(), &sim.codes[code_index], "test-station", &now()).unwrap();
+    let (desk, sup) = new_store(dir.path());
+    desk.enroll_station(&zkdesk::desk::Actor::Staff(sup), &sim.base_url(), &sim.codes[code_index], "test-station", &now()).unwrap();
     desk.store()
         .conn()
         .execute("INSERT INTO staff (staff_id, name, role, password_hash, created_at) VALUES ('S001', '受理员', 'counter', 'x', '2026-11-22T08:00:00+08:00')", [])
@@ -128,7 +159,7 @@ pub fn card_file(dir: &std::path::Path, cards: &[zkdesk::idcard::IdentityCard]) 
 /// switched off in the data directory `dir` (`face_same_face_check`; tests/tests/face_counter.rs
 /// tests it).
 pub fn good_photo_file(dir: &std::path::Path) -> std::path::PathBuf {
-    let desk = zkdesk::desk::Desk::open(dir).unwrap();
+    let desk = open(dir);
     zkdesk::store::settings::set::<zkdesk::store::settings::FaceSameFaceCheck>(desk.store().conn(), &false).unwrap();
     drop(desk);
     let path = dir.join("portrait.png");

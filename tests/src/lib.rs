@@ -14,7 +14,7 @@ pub fn workspace_bin(name: &str) -> PathBuf {
 pub fn zkctl(data_dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(workspace_bin("zkctl"));
     cmd.arg("--data-dir").arg(data_dir).args(args).stdin(std::process::Stdio::null());
-    cmd.env_remove("ZKDESK_PASSWORD").env_remove("ZKDESK_NEW_PASSWORD").env_remove("ZKDESK_SUPERVISOR_PASSWORD");
+    cmd.env_remove("ZKDESK_PASSWORD").env_remove("ZKDESK_NEW_PASSWORD").env_remove("ZKDESK_SUPERVISOR_PASSWORD").env_remove("ZKDESK_RECOVERY_KEY");
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -32,7 +32,7 @@ pub fn supervised_station(sim: &Sim) -> tempfile::TempDir {
     ok("supervisor", zkctl(d, &["staff", "add", "--id", "A001", "--name", "王主管", "--role", "supervisor"], &[("ZKDESK_NEW_PASSWORD", "zhuguan-2026")]));
     ok("counter", zkctl(d, &["staff", "add", "--id", "S001", "--name", "李受理", "--role", "counter", "--supervisor", "A001"], &ENV));
     ok("enroll", zkctl(d, &["station", "enroll", "--supervisor", "A001", "--server", &sim.base_url(), "--code", &sim.codes[0]], &ENV));
-    ok("sync", zkctl(d, &["--json", "sync"], &[]));
+    ok("sync", zkctl(d, &["--json", "sync", "--supervisor", "A001"], &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")]));
     dir
 }
 
@@ -76,14 +76,12 @@ pub fn counter_registration(seq: u32, id_number: &str, name: &str) -> zkdesk::do
 
 pub fn counter_station(regs: &[zkdesk::domain::registration::Registration]) -> CounterStation {
     use zkdesk::api::{NewStaffArgs, Role};
-    use zkdesk::desk::{Actor, Desk};
+    use zkdesk::desk::Actor;
     use zkdesk::store::{registrations, station};
     let dir = tempfile::tempdir().unwrap();
-    let desk = Desk::open(dir.path()).unwrap();
+    let (desk, sup) = crate::fixtures::new_store(dir.path());
     let now = chrono::DateTime::parse_from_rfc3339(COUNTER_NOW).unwrap();
-    let boot = NewStaffArgs { staff_id: "A001".into(), name: "王主管".into(), role: Role::Supervisor, password: "zhuguan-2026".into() };
-    desk.staff_add(&Actor::Bootstrap, &boot, &now).unwrap();
-    let sup = Actor::Staff(desk.login("A001", "zhuguan-2026", &now).unwrap());
+    let sup = Actor::Staff(sup);
     let counter = NewStaffArgs { staff_id: "S001".into(), name: "李受理".into(), role: Role::Counter, password: "shouli-2026".into() };
     desk.staff_add(&sup, &counter, &now).unwrap();
     station::put(

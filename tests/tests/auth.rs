@@ -14,13 +14,12 @@ fn at(s: &str) -> DateTime<FixedOffset> {
 /// A store with a supervisor A001, counter staff S001 and a disabled S009.
 fn state() -> (tempfile::TempDir, AppState) {
     let dir = tempfile::tempdir().unwrap();
-    let mut desk = Desk::open(dir.path()).unwrap();
+    let (mut desk, sup) = zkdesk_tests::fixtures::new_store(dir.path());
     let now = at("2026-11-22T08:00:00+08:00");
     let add = |desk: &mut Desk, actor: &Actor, id: &str, role: Role, pw: &str| {
         desk.staff_add(actor, &NewStaffArgs { staff_id: id.into(), name: format!("员工{id}"), role, password: pw.into() }, &now).unwrap();
     };
-    add(&mut desk, &Actor::Bootstrap, "A001", Role::Supervisor, "zhuguan-2026");
-    let sup = Actor::Staff(desk.login("A001", "zhuguan-2026", &now).unwrap());
+    let sup = Actor::Staff(sup);
     add(&mut desk, &sup, "S001", Role::Counter, "shouli-2026");
     add(&mut desk, &sup, "S009", Role::Counter, "tingyong-2026");
     desk.staff_disable(&sup, "S009", &now).unwrap();
@@ -91,7 +90,7 @@ fn a_supervisor_can_manage_staff_and_a_disabled_session_stops_working() {
         .unwrap();
 
     // A session is re-checked on every command: disable the supervisor from another connection.
-    let other = Desk::open(dir.path()).unwrap();
+    let other = zkdesk_tests::fixtures::open(dir.path());
     other.store().conn().execute("UPDATE staff SET disabled = 1 WHERE staff_id = 'A001'", []).unwrap();
     assert_eq!(s.staff_list().unwrap_err().code, ErrorCode::AccountDisabled);
 }
@@ -101,7 +100,7 @@ fn logins_and_failures_are_audited() {
     let (dir, s) = state();
     login(&s, "S001", "bad-password").unwrap_err();
     login(&s, "S001", "shouli-2026").unwrap();
-    let desk = Desk::open(dir.path()).unwrap();
+    let desk = zkdesk_tests::fixtures::open(dir.path());
     let events = zkdesk::store::audit::recent(desk.store().conn(), 2).unwrap();
     assert_eq!(events[0].kind, "login");
     assert_eq!(events[1].kind, "login_failed");

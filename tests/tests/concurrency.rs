@@ -11,7 +11,6 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
-use zkdesk::desk::Desk;
 use zkdesk::domain::registration::Registration;
 use zkdesk_tests::fixtures::{card_file, card_for, confirmable, good_photo_file};
 use zkdesk_tests::sim::Sim;
@@ -51,14 +50,13 @@ fn station(sim: &Sim) -> tempfile::TempDir {
             &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")],
         ),
     );
-    ok("sync", zkctl(d, &["sync"], &[]));
+    ok("sync", zkctl(d, &["sync", "--supervisor", "A001"], &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")]));
     dir
 }
 
 /// The store file, opened read-only for the assertions.
 fn db(d: &Path) -> rusqlite::Connection {
-    rusqlite::Connection::open_with_flags(d.join("zkdesk.sqlite3"), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .expect("open the store file")
+    zkdesk_tests::fixtures::raw_conn(d, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
 }
 
 fn scalar(c: &rusqlite::Connection, sql: &str) -> i64 {
@@ -104,7 +102,7 @@ fn four_counters_confirm_at_once_without_losing_or_doubling_anything() {
     let dir = station(&sim);
     let d = dir.path();
     let (regs, photo) = {
-        let desk = Desk::open(d).unwrap();
+        let desk = zkdesk_tests::fixtures::open(d);
         (confirmable(&desk, TOTAL), good_photo_file(d))
     };
     assert_eq!(regs.len(), TOTAL, "setup: the simulator's seed gives fewer than {TOTAL} confirmable candidates");
@@ -201,7 +199,7 @@ fn four_counters_confirm_at_once_without_losing_or_doubling_anything() {
     }
 
     // 2. The audit chain verifies.
-    let verify = zkctl(d, &["--json", "audit", "verify"], &[]);
+    let verify = zkctl(d, &["--json", "audit", "verify", "--supervisor", "A001"], &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")]);
     if !verify.status.success() {
         problems.push(format!(
             "`zkctl audit verify` exited {:?}: {} {}",

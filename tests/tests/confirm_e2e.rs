@@ -6,7 +6,6 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use rand::{Rng, SeedableRng};
-use zkdesk::desk::Desk;
 use zkdesk_tests::fixtures::{card_file, card_for, confirmable, good_photo_file, now};
 use zkdesk_tests::sim::Sim;
 use zkdesk_tests::{workspace_bin, zkctl};
@@ -22,7 +21,7 @@ fn station(sim: &Sim) -> tempfile::TempDir {
     ok(zkctl(d, &["staff", "add", "--id", "A001", "--name", "王主管", "--role", "supervisor"], &[("ZKDESK_NEW_PASSWORD", "zhuguan-2026")]));
     ok(zkctl(d, &["staff", "add", "--id", "S001", "--name", "李受理", "--role", "counter", "--supervisor", "A001"], &ENV));
     ok(zkctl(d, &["station", "enroll", "--supervisor", "A001", "--server", &sim.base_url(), "--code", &sim.codes[0]], &ENV));
-    ok(zkctl(d, &["sync"], &[]));
+    ok(zkctl(d, &["sync", "--supervisor", "A001"], &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")]));
     dir
 }
 
@@ -43,7 +42,7 @@ fn confirm_then_sync_lands_at_the_province() {
     let dir = station(&sim);
     let d = dir.path();
     let (regs, photo) = {
-        let desk = Desk::open(d).unwrap();
+        let desk = zkdesk_tests::fixtures::open(d);
         (confirmable(&desk, 10), good_photo_file(d))
     };
     let new = regs.iter().find(|r| r.kind == "new").unwrap();
@@ -83,7 +82,7 @@ fn confirm_then_sync_lands_at_the_province() {
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
-    let sync = zkctl(d, &["--json", "sync"], &[]);
+    let sync = zkctl(d, &["--json", "sync", "--supervisor", "A001"], &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")]);
     assert!(sync.status.success(), "{}", String::from_utf8_lossy(&sync.stderr));
     let report: serde_json::Value = serde_json::from_slice(&sync.stdout).unwrap();
     assert_eq!(report["accepted"], 2);
@@ -91,7 +90,7 @@ fn confirm_then_sync_lands_at_the_province() {
     let (number, flags, sha, bytes) = sim_row(&sim, &new.registration_id);
     assert_eq!(number, printed, "the receipt's number is the one the province accepted");
     assert_eq!(flags, "[]");
-    let local_sha: String = Desk::open(d).unwrap().store().conn().query_row("SELECT sha256 FROM photo", [], |r| r.get(0)).unwrap();
+    let local_sha: String = zkdesk_tests::fixtures::open(d).store().conn().query_row("SELECT sha256 FROM photo", [], |r| r.get(0)).unwrap();
     assert_eq!(sha, local_sha);
     assert!((20_000..=40_000).contains(&bytes));
     let (_, flags, _, _) = sim_row(&sim, &other.registration_id);
@@ -114,7 +113,7 @@ fn a_wrong_staff_password_is_refused() {
     let sim = Sim::start("420102", 50, 52);
     let dir = station(&sim);
     let d = dir.path();
-    let reg = confirmable(&Desk::open(d).unwrap(), 1).remove(0);
+    let reg = confirmable(&zkdesk_tests::fixtures::open(d), 1).remove(0);
     let reader = card_file(d, &[card_for(&reg)]);
     let out = zkctl(
         d,
@@ -131,7 +130,7 @@ fn killed_confirms_leave_whole_records_and_unique_numbers() {
     let sim = Sim::start("420102", 400, 53);
     let dir = station(&sim);
     let d = dir.path();
-    let regs: Vec<_> = confirmable(&Desk::open(d).unwrap(), 40).into_iter().filter(|r| r.kind == "new").take(16).collect();
+    let regs: Vec<_> = confirmable(&zkdesk_tests::fixtures::open(d), 40).into_iter().filter(|r| r.kind == "new").take(16).collect();
     let photo = good_photo_file(d);
     let mut rng = rand::rngs::StdRng::seed_from_u64(53);
     for r in &regs {
@@ -158,7 +157,7 @@ fn killed_confirms_leave_whole_records_and_unique_numbers() {
         let _ = child.kill(); // SIGKILL, wherever it is
         let _ = child.wait();
     }
-    let desk = Desk::open(d).unwrap();
+    let desk = zkdesk_tests::fixtures::open(d);
     let c = desk.store().conn();
     let n = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
     let confirmed = n("SELECT COUNT(*) FROM confirmation");
@@ -176,7 +175,7 @@ fn killed_confirms_leave_whole_records_and_unique_numbers() {
     eprintln!("{confirmed} of {} confirmations completed before their kill", regs.len());
 
     // And the province accepts each exactly once, with no number used twice.
-    let d2 = Desk::open(d).unwrap();
+    let d2 = zkdesk_tests::fixtures::open(d);
     let r = d2.sync_now(&now, true, &mut |_| {}).unwrap();
     assert!(r.error.is_none(), "{r:?}");
     assert_eq!(r.parked, 0);

@@ -28,7 +28,6 @@ use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use zkdesk::desk::Desk;
 use zkdesk::domain::registration::Registration;
 use zkdesk_tests::fixtures::{card_file, card_for, confirmable, good_photo_file, record};
 use zkdesk_tests::sim::{Faults, Sim};
@@ -232,8 +231,7 @@ impl Harness {
 
     /// A read-only look at the store for the wholeness checks (the only direct read).
     fn db(&self) -> rusqlite::Connection {
-        let c = rusqlite::Connection::open_with_flags(self.d().join("zkdesk.sqlite3"), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .expect("open the store file");
+        let c = zkdesk_tests::fixtures::raw_conn(self.d(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY);
         c.busy_timeout(Duration::from_secs(5)).unwrap();
         c
     }
@@ -342,7 +340,7 @@ fn revoke_next(h: &mut Harness) -> Option<Run> {
     if targets.is_empty() {
         // More to revoke, recorded as the counter records them (one transaction with the outbox
         // item and a block number; tests/src/fixtures.rs), without the photo pipeline's seconds.
-        let desk = Desk::open(h.d()).expect("the store opens");
+        let desk = zkdesk_tests::fixtures::open(h.d());
         for _ in 0..3 {
             let reg = h.candidates.pop_back()?;
             record(&desk, &reg, None);
@@ -473,7 +471,7 @@ fn sigkills_under_network_faults_lose_and_double_nothing() {
     let dir = supervised_station(&sim);
     let d = dir.path().to_path_buf();
     let mut h = {
-        let desk = Desk::open(&d).unwrap();
+        let desk = zkdesk_tests::fixtures::open(&d);
         let candidates: VecDeque<Registration> = confirmable(&desk, 400).into();
         drop(desk);
         let photo = good_photo_file(&d).to_str().unwrap().to_string();

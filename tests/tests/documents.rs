@@ -2,7 +2,6 @@
 //! the receipt carries the candidate in Chinese with the font embedded as a subset; the day
 //! sheet and range report carry the day's numbers; a failed print says why and keeps the file.
 
-use zkdesk::desk::Desk;
 use zkdesk_tests::fixtures::{card_file, card_for, confirmable, good_photo_file, now};
 use zkdesk_tests::sim::Sim;
 use zkdesk_tests::station::*;
@@ -47,7 +46,7 @@ fn fonts(pdf: &std::path::Path) -> String {
 fn station_with_one(sim: &Sim) -> (tempfile::TempDir, String, String) {
     let dir = supervised_station(sim);
     let d = dir.path();
-    let regs = confirmable(&Desk::open(d).unwrap(), 400);
+    let regs = confirmable(&zkdesk_tests::fixtures::open(d), 400);
     // A name with 𠮷 (outside the basic plane) or another 生僻字 of CJK Extension A.
     let rare = |r: &&zkdesk::domain::registration::Registration| r.name.contains('𠮷');
     let ext_a = |r: &&zkdesk::domain::registration::Registration| r.name.chars().any(|c| ('\u{3400}'..='\u{4DBF}').contains(&c));
@@ -71,7 +70,7 @@ fn the_receipt_is_a_pdf_with_the_candidate_in_an_embedded_subset_font() {
     let text = poppler("pdftotext", &out);
     assert!(text.contains("现场确认回执"), "{text}");
     assert!(text.contains(&name), "the candidate's name {name:?} prints, rare characters included:\n{text}");
-    let desk = Desk::open(d).unwrap();
+    let desk = zkdesk_tests::fixtures::open(d);
     let staff = desk.login("S001", "shouli-2026", &now()).unwrap();
     let receipt = desk.receipt(&id).unwrap();
     assert!(text.contains(&receipt.id_number_masked), "the masked id number {}:\n{text}", receipt.id_number_masked);
@@ -115,7 +114,7 @@ fn printing_goes_to_cups_and_a_failure_says_why_and_keeps_the_file() {
     let d = dir.path();
     let docs = d.join("documents");
     ok("documents dir", zkctl(d, &["--json", "settings", "set", "documents_dir", docs.to_str().unwrap(), "--supervisor", "A001"], &ENV));
-    let desk = Desk::open(d).unwrap();
+    let desk = zkdesk_tests::fixtures::open(d);
     let staff = desk.login("S001", "shouli-2026", &now()).unwrap();
     let folder = docs.join(zkdesk::domain::office_day::of(&now()).to_string());
 

@@ -54,13 +54,12 @@ fn reg(id_number: &str, name: &str) -> Registration {
 /// number block.
 fn station_desk() -> (tempfile::TempDir, Desk, Registration) {
     let dir = tempfile::tempdir().unwrap();
-    let desk = Desk::open(dir.path()).unwrap();
+    let (desk, sup) = zkdesk_tests::fixtures::new_store(dir.path());
     let now = at(NOW);
     let add = |actor: &Actor, id: &str, name: &str, role: Role, pw: &str| {
         desk.staff_add(actor, &NewStaffArgs { staff_id: id.into(), name: name.into(), role, password: pw.into() }, &now).unwrap();
     };
-    add(&Actor::Bootstrap, "A001", "王主管", Role::Supervisor, "zhuguan-2026");
-    let sup = Actor::Staff(desk.login("A001", "zhuguan-2026", &now).unwrap());
+    let sup = Actor::Staff(sup);
     add(&sup, "S001", "李受理", Role::Counter, "shouli-2026");
     add(&sup, "S002", "赵受理", Role::Counter, "zhaoshou-2026");
     station::put(
@@ -134,7 +133,7 @@ fn the_lock_keeps_the_counter_session_and_the_owner_unlocks_and_confirms() {
     assert_eq!(kept.photo.as_ref().map(|p| p.jpeg.clone()), before.photo.as_ref().map(|p| p.jpeg.clone()));
     assert_eq!(kept.photo.as_ref().map(|p| p.checks.len()), before.photo.as_ref().map(|p| p.checks.len()));
 
-    let open = desk.unlock(&locked, "S001", "shouli-2026", &at(LATER)).unwrap();
+    let open = desk.unlock_session(&locked, "S001", "shouli-2026", &at(LATER)).unwrap();
     assert!(!open.is_locked());
     assert_eq!(open.staff_id, "S001");
     let (actor, kind, detail) = events(&desk, 1).pop().unwrap();
@@ -176,17 +175,17 @@ fn a_wrong_password_is_refused_in_chinese_and_counts_towards_the_lockout() {
     let (staff, _s) = ready(&desk, &r);
     let locked = desk.lock(&staff, &at(NOW)).unwrap();
     for i in 0..4 {
-        let e = desk.unlock(&locked, "S001", "wrong-password", &at(LATER)).unwrap_err();
+        let e = desk.unlock_session(&locked, "S001", "wrong-password", &at(LATER)).unwrap_err();
         assert_eq!(e.code, ErrorCode::BadCredentials, "attempt {i}");
         assert_eq!(e.message, "密码错误，未能解锁");
     }
     assert_eq!(kinds(&desk, 1), ["login_failed"]);
     // The fifth wrong password locks the account, as at the login screen; then even the right
     // password is refused until the lockout ends.
-    let e = desk.unlock(&locked, "S001", "wrong-password", &at(LATER)).unwrap_err();
+    let e = desk.unlock_session(&locked, "S001", "wrong-password", &at(LATER)).unwrap_err();
     assert_eq!(e.code, ErrorCode::Locked);
     assert_eq!(kinds(&desk, 2), ["login_failed", "account_locked"]);
-    assert_eq!(desk.unlock(&locked, "S001", "shouli-2026", &at(LATER)).unwrap_err().code, ErrorCode::Locked);
+    assert_eq!(desk.unlock_session(&locked, "S001", "shouli-2026", &at(LATER)).unwrap_err().code, ErrorCode::Locked);
     assert!(!kinds(&desk, 20).contains(&"session_unlocked".to_string()));
 }
 
@@ -195,10 +194,10 @@ fn another_counter_account_cannot_unlock() {
     let (_d, desk, r) = station_desk();
     let (staff, mut s) = ready(&desk, &r);
     let locked = desk.lock(&staff, &at(NOW)).unwrap();
-    let e = desk.unlock(&locked, "S002", "zhaoshou-2026", &at(LATER)).unwrap_err();
+    let e = desk.unlock_session(&locked, "S002", "zhaoshou-2026", &at(LATER)).unwrap_err();
     assert_eq!(e.code, ErrorCode::NotAuthorized);
     assert_eq!(e.message, "只有本人或主管可以解锁");
-    let e = desk.unlock(&locked, "S002", "wrong-password", &at(LATER)).unwrap_err();
+    let e = desk.unlock_session(&locked, "S002", "wrong-password", &at(LATER)).unwrap_err();
     assert_eq!(e.code, ErrorCode::BadCredentials);
     assert!(!kinds(&desk, 20).contains(&"session_unlocked".to_string()));
     // Still locked: nothing can be done with the token held.
@@ -210,9 +209,9 @@ fn a_supervisor_unlocks_and_the_session_continues_as_its_owner() {
     let (_d, desk, r) = station_desk();
     let (staff, mut s) = ready(&desk, &r);
     let locked = desk.lock(&staff, &at(NOW)).unwrap();
-    assert_eq!(desk.unlock(&locked, "A001", "wrong-password", &at(LATER)).unwrap_err().code, ErrorCode::BadCredentials);
+    assert_eq!(desk.unlock_session(&locked, "A001", "wrong-password", &at(LATER)).unwrap_err().code, ErrorCode::BadCredentials);
 
-    let open = desk.unlock(&locked, "A001", "zhuguan-2026", &at(LATER)).unwrap();
+    let open = desk.unlock_session(&locked, "A001", "zhuguan-2026", &at(LATER)).unwrap();
     assert!(!open.is_locked());
     assert_eq!((open.staff_id.as_str(), open.role), ("S001", Role::Counter), "the session goes on as S001");
     let (actor, kind, detail) = events(&desk, 1).pop().unwrap();
@@ -234,7 +233,7 @@ fn a_supervisor_cannot_revive_a_session_whose_account_was_disabled() {
     let locked = desk.lock(&staff, &at(NOW)).unwrap();
     let sup = Actor::Staff(desk.login("A001", "zhuguan-2026", &at(NOW)).unwrap());
     desk.staff_disable(&sup, "S001", &at(NOW)).unwrap();
-    assert_eq!(desk.unlock(&locked, "A001", "zhuguan-2026", &at(LATER)).unwrap_err().code, ErrorCode::AccountDisabled);
+    assert_eq!(desk.unlock_session(&locked, "A001", "zhuguan-2026", &at(LATER)).unwrap_err().code, ErrorCode::AccountDisabled);
 }
 
 /// The command layer the Tauri commands call: lock, everything refused, unlock, same candidate.

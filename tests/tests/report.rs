@@ -2,7 +2,6 @@
 //! Chinese (BOM, headings), XLSX holds the list and the statistics.
 
 use serde_json::Value;
-use zkdesk::desk::Desk;
 use zkdesk_tests::fixtures::{card_file, card_for, confirmable, good_photo_file, now};
 use zkdesk_tests::sim::Sim;
 use zkdesk_tests::station::*;
@@ -37,7 +36,7 @@ fn reports_match_the_day_list_and_export_in_chinese() {
     let sim = Sim::start("420102", 150, 91);
     let dir = supervised_station(&sim);
     let d = dir.path();
-    let regs = confirmable(&Desk::open(d).unwrap(), 10);
+    let regs = confirmable(&zkdesk_tests::fixtures::open(d), 10);
     let photo = good_photo_file(d);
     let mut ids = Vec::new();
     for (i, r) in regs.iter().take(4).enumerate() {
@@ -49,7 +48,7 @@ fn reports_match_the_day_list_and_export_in_chinese() {
         }
         ids.push(ok("confirm", zkctl(d, &args, &ENV))["confirmation_id"].as_str().unwrap().to_string());
     }
-    ok("sync", zkctl(d, &["--json", "sync"], &[]));
+    ok("sync", zkctl(d, &["--json", "sync", "--supervisor", "A001"], &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")]));
     ok("revoke", zkctl(d, &["--json", "revoke", &ids[0], "--supervisor", "A001", "--reason", "重复确认"], &ENV));
     let date = zkdesk::domain::office_day::of(&now()).to_string();
 

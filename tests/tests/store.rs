@@ -2,8 +2,10 @@
 //! and through the real `zkctl` binary.
 
 use rusqlite::Connection;
-use zkdesk::store::{migrations, Store, DB_FILE};
+use zkdesk::store::{migrations, Store};
 use zkdesk_tests::zkctl;
+
+static KEY: std::sync::LazyLock<zkdesk::keyring::DataKey> = std::sync::LazyLock::new(zkdesk::keyring::DataKey::random);
 
 fn table_names(conn: &Connection) -> Vec<String> {
     let mut stmt = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").unwrap();
@@ -13,7 +15,7 @@ fn table_names(conn: &Connection) -> Vec<String> {
 #[test]
 fn migrations_apply_to_an_empty_file_and_are_idempotent() {
     let dir = tempfile::tempdir().unwrap();
-    let first = Store::open(dir.path()).unwrap();
+    let first = Store::open(dir.path(), &KEY).unwrap();
     let v: usize = first.conn().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
     assert_eq!(v, migrations::latest_version());
     let tables = table_names(first.conn());
@@ -38,7 +40,7 @@ fn migrations_apply_to_an_empty_file_and_are_idempotent() {
     drop(first);
 
     // Opening again applies nothing and keeps the data.
-    let again = Store::open(dir.path()).unwrap();
+    let again = Store::open(dir.path(), &KEY).unwrap();
     let v2: usize = again.conn().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
     assert_eq!(v2, v);
     assert_eq!(table_names(again.conn()), tables);
@@ -49,7 +51,7 @@ fn migrations_apply_to_an_empty_file_and_are_idempotent() {
 #[test]
 fn foreign_keys_are_enforced() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = Store::open(dir.path(), &KEY).unwrap();
     let err = store
         .conn()
         .execute(
@@ -75,14 +77,14 @@ fn audited_store() -> tempfile::TempDir {
 }
 
 fn verify(dir: &std::path::Path) -> (i32, serde_json::Value, String) {
-    let out = zkctl(dir, &["--json", "audit", "verify"], &[]);
+    let out = zkctl(dir, &["--json", "audit", "verify", "--supervisor", "A001"], &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
     (out.status.code().unwrap(), json, String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 /// Tampering as an attacker with file access would: the append-only triggers go first.
 fn tamper(dir: &std::path::Path, sql: &str) {
-    let conn = Connection::open(dir.join(DB_FILE)).unwrap();
+    let conn = zkdesk_tests::fixtures::raw_conn(dir, rusqlite::OpenFlags::default());
     conn.execute_batch("DROP TRIGGER audit_event_no_update; DROP TRIGGER audit_event_no_delete;").unwrap();
     conn.execute_batch(sql).unwrap();
 }
@@ -93,14 +95,14 @@ fn an_intact_chain_verifies() {
     let (code, json, _) = verify(dir.path());
     assert_eq!(code, 0);
     assert_eq!(json["ok"], true);
-    // 1 bootstrap add + 3 supervisor logins + 3 adds.
-    assert_eq!(json["rows"], 7);
+    // The first add, store_created and its login; 3 × (supervisor login + add); the verifier's login.
+    assert_eq!(json["rows"], 10);
 }
 
 #[test]
 fn the_chain_refuses_plain_updates_and_deletes() {
     let dir = audited_store();
-    let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    let conn = zkdesk_tests::fixtures::raw_conn(dir.path(), rusqlite::OpenFlags::default());
     assert!(conn.execute("UPDATE audit_event SET actor = 'x' WHERE seq = 2", []).is_err());
     assert!(conn.execute("DELETE FROM audit_event WHERE seq = 2", []).is_err());
 }
@@ -130,10 +132,11 @@ fn a_deleted_row_is_named() {
 fn a_deleted_tail_is_detected() {
     let dir = audited_store();
     tamper(dir.path(), "DELETE FROM audit_event WHERE seq >= 6;");
+    // Verifying logs in, which appends row 6 again; the tip (9) stays, so the cut still shows.
     let (code, json, stderr) = verify(dir.path());
     assert_eq!(code, 1);
-    assert_eq!(json["broken_seq"], 6);
-    assert!(stderr.contains("after 5"), "{stderr}");
+    assert_eq!(json["broken_seq"], 7);
+    assert!(stderr.contains("after 6"), "{stderr}");
 }
 
 #[test]

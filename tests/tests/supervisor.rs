@@ -3,7 +3,7 @@
 //! command refused for a counter account, in `desk` itself.
 
 use serde_json::Value;
-use zkdesk::desk::{Actor, Desk};
+use zkdesk::desk::Actor;
 use zkdesk_tests::fixtures::{card_file, card_for, confirmable, good_photo_file, now};
 use zkdesk_tests::sim::Sim;
 use zkdesk_tests::station::*;
@@ -32,12 +32,12 @@ fn revoke_then_confirm_again_with_a_new_number() {
     let sim = Sim::start("420102", 200, 71);
     let dir = supervised_station(&sim);
     let d = dir.path();
-    let reg = confirmable(&Desk::open(d).unwrap(), 20).into_iter().find(|r| r.kind == "new").unwrap();
+    let reg = confirmable(&zkdesk_tests::fixtures::open(d), 20).into_iter().find(|r| r.kind == "new").unwrap();
 
     let first = confirm(d, card_for(&reg), &[]);
     let first_id = first["confirmation_id"].as_str().unwrap().to_string();
     let first_number = first["admission_number"].as_str().unwrap().to_string();
-    assert_eq!(ok("sync", zkctl(d, &["--json", "sync"], &[]))["accepted"], 1);
+    assert_eq!(ok("sync", zkctl(d, &["--json", "sync", "--supervisor", "A001"], &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")]))["accepted"], 1);
 
     // Swiped again: already confirmed here.
     let reader = card_file(d, &[card_for(&reg)]);
@@ -54,8 +54,8 @@ fn revoke_then_confirm_again_with_a_new_number() {
     assert_eq!(row["revocation"], "pending");
 
     // The revocation goes out exactly once; the feed brings the registration back.
-    ok("sync after revoke", zkctl(d, &["--json", "sync"], &[]));
-    ok("sync again", zkctl(d, &["--json", "sync"], &[]));
+    ok("sync after revoke", zkctl(d, &["--json", "sync", "--supervisor", "A001"], &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")]));
+    ok("sync again", zkctl(d, &["--json", "sync", "--supervisor", "A001"], &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")]));
     let lookup = ok("lookup", zkctl(d, &["--json", "lookup", &reg.id_number, "--staff", "S001"], &ENV));
     assert_eq!(lookup["items"][0]["status"], "pre_registered", "{lookup}");
     assert_eq!(lookup["items"][0]["local_status"], "revoked");
@@ -67,7 +67,7 @@ fn revoke_then_confirm_again_with_a_new_number() {
     let second = confirm(d, card_for(&reg), &[]);
     let second_number = second["admission_number"].as_str().unwrap().to_string();
     assert_ne!(second_number, first_number, "a withdrawn number is never issued again");
-    assert_eq!(ok("sync", zkctl(d, &["--json", "sync"], &[]))["accepted"], 1);
+    assert_eq!(ok("sync", zkctl(d, &["--json", "sync", "--supervisor", "A001"], &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")]))["accepted"], 1);
 
     let revocations = sim.state.scalar("SELECT COUNT(*) FROM outcome WHERE kind = 'revocation'");
     assert_eq!(revocations, 1, "one revocation reached the province");
@@ -76,7 +76,7 @@ fn revoke_then_confirm_again_with_a_new_number() {
     assert_eq!((live, dead), (1, 1));
     let dup = sim.state.scalar("SELECT COUNT(*) FROM (SELECT number FROM used_number GROUP BY number HAVING COUNT(*) > 1)");
     assert_eq!(dup, 0, "no admission number issued twice");
-    ok("audit", zkctl(d, &["--json", "audit", "verify"], &[]));
+    ok("audit", zkctl(d, &["--json", "audit", "verify", "--supervisor", "A001"], &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")]));
 }
 
 #[test]
@@ -84,7 +84,7 @@ fn flagged_confirmations_wait_for_a_signoff() {
     let sim = Sim::start("420102", 120, 72);
     let dir = supervised_station(&sim);
     let d = dir.path();
-    let regs = confirmable(&Desk::open(d).unwrap(), 10);
+    let regs = confirmable(&zkdesk_tests::fixtures::open(d), 10);
     let plain = confirm(d, card_for(&regs[0]), &[]);
     let odd = zkdesk::idcard::IdentityCard { name: format!("{}\u{E0A1}", regs[1].name), ..card_for(&regs[1]) };
     let flagged = confirm(d, odd, &["--supervisor", "A001", "--override", "name_mismatch"]);
@@ -120,10 +120,10 @@ fn reconciliation_finds_what_the_province_lacks_and_what_it_has_extra() {
     let sim = Sim::start("420102", 120, 73);
     let dir = supervised_station(&sim);
     let d = dir.path();
-    let regs = confirmable(&Desk::open(d).unwrap(), 10);
+    let regs = confirmable(&zkdesk_tests::fixtures::open(d), 10);
     let a = confirm(d, card_for(&regs[0]), &[]);
     confirm(d, card_for(&regs[1]), &[]);
-    ok("sync", zkctl(d, &["--json", "sync"], &[]));
+    ok("sync", zkctl(d, &["--json", "sync", "--supervisor", "A001"], &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")]));
     let date = zkdesk::domain::office_day::of(&now()).to_string();
 
     let clean = ok("reconcile", zkctl(d, &["--json", "reconcile", "--supervisor", "A001", "--date", &date], &ENV));
@@ -151,7 +151,7 @@ fn a_counter_account_is_refused_every_supervisor_command() {
     let sim = Sim::start("420102", 60, 74);
     let dir = supervised_station(&sim);
     let d = dir.path();
-    let regs = confirmable(&Desk::open(d).unwrap(), 3);
+    let regs = confirmable(&zkdesk_tests::fixtures::open(d), 3);
     let c = confirm(d, card_for(&regs[0]), &[]);
     let id = c["confirmation_id"].as_str().unwrap();
     let date = zkdesk::domain::office_day::of(&now()).to_string();
@@ -174,7 +174,7 @@ fn a_counter_account_is_refused_every_supervisor_command() {
     }
 
     // And in desk itself, with a counter session in hand (not only at the CLI's login).
-    let desk = Desk::open(d).unwrap();
+    let desk = zkdesk_tests::fixtures::open(d);
     let counter = desk.login("S001", "shouli-2026", &now()).unwrap();
     let t = now();
     let refused = |r: Result<(), zkdesk::domain::DeskError>, what: &str| {
@@ -215,7 +215,7 @@ fn staff_and_settings_are_managed_with_their_guards() {
             &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026"), ("ZKDESK_NEW_PASSWORD", "chongzhi-2026")],
         ),
     );
-    let desk = Desk::open(d).unwrap();
+    let desk = zkdesk_tests::fixtures::open(d);
     let session = desk.login("S001", "chongzhi-2026", &now()).expect("the reset password opens the account");
     assert!(session.must_change_password, "the login answer carries the flag");
     drop(desk);
@@ -231,7 +231,7 @@ fn staff_and_settings_are_managed_with_their_guards() {
     let changed = ok("change-password", zkctl(d, &["--json", "staff", "change-password", "--staff", "S001"], &reset_env));
     assert_eq!(changed["changed"], "S001");
     ok("lookup with the new password", zkctl(d, &["--json", "lookup", &someone, "--staff", "S001"], &[("ZKDESK_PASSWORD", "shouli-2027")]));
-    let desk = Desk::open(d).unwrap();
+    let desk = zkdesk_tests::fixtures::open(d);
     assert!(!zkdesk::store::staff::must_change_password(desk.store().conn(), "S001").unwrap());
     let kinds = desk.store().conn().query_row("SELECT COUNT(*) FROM audit_event WHERE kind = 'password_changed' AND actor = 'S001'", [], |r| r.get::<_, i64>(0)).unwrap();
     assert_eq!(kinds, 1, "the change is audited once");

@@ -220,7 +220,8 @@ fn unauthorized_stops_syncing_until_enrolled_again() {
     assert_eq!(desk.status_bar().unwrap().network.label, "需重新登记工作站");
     // Enrolling again with a fresh code restores sync.
     sim.state.set_faults(Faults::none());
-    desk.enroll_station(&zkdesk::desk::Actor::Bootstrap, &sim.base_url(), &sim.codes[1], "test-station", &now()).unwrap();
+    let sup = zkdesk::desk::Actor::Staff(desk.login("A001", "zhuguan-2026", &now()).unwrap());
+    desk.enroll_station(&sup, &sim.base_url(), &sim.codes[1], "test-station", &now()).unwrap();
     assert!(sync(&mut desk).error.is_none());
 }
 
@@ -251,12 +252,13 @@ fn enrollment_codes_are_single_use() {
     let sim = Sim::start("420102", 10, 36);
     let (_d, _desk) = enrolled(&sim, 0);
     let dir = tempfile::tempdir().unwrap();
-    let other = Desk::open(dir.path()).unwrap();
-    let e = other.enroll_station(&zkdesk::desk::Actor::Bootstrap, &sim.base_url(), &sim.codes[0], "x", &now()).unwrap_err();
+    let (other, sup) = zkdesk_tests::fixtures::new_store(dir.path());
+    let sup = zkdesk::desk::Actor::Staff(sup);
+    let e = other.enroll_station(&sup, &sim.base_url(), &sim.codes[0], "x", &now()).unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict);
-    let e = other.enroll_station(&zkdesk::desk::Actor::Bootstrap, &sim.base_url(), "NOPE0000", "x", &now()).unwrap_err();
+    let e = other.enroll_station(&sup, &sim.base_url(), "NOPE0000", "x", &now()).unwrap_err();
     assert_eq!(e.code, ErrorCode::NotFound);
-    let e = other.enroll_station(&zkdesk::desk::Actor::Bootstrap, "http://10.0.0.1/api", "x", "x", &now()).unwrap_err();
+    let e = other.enroll_station(&sup, "http://10.0.0.1/api", "x", "x", &now()).unwrap_err();
     assert!(e.detail.contains("https"), "{e:?}");
 }
 

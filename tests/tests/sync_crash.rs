@@ -5,7 +5,6 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use rand::{Rng, SeedableRng};
-use zkdesk::desk::Desk;
 use zkdesk_tests::fixtures::{confirmable, enrolled, now, record};
 use zkdesk_tests::sim::{Faults, Sim};
 use zkdesk_tests::workspace_bin;
@@ -14,7 +13,8 @@ fn zkctl_sync(dir: &std::path::Path) -> std::process::Child {
     Command::new(workspace_bin("zkctl"))
         .arg("--data-dir")
         .arg(dir)
-        .arg("sync")
+        .args(["sync", "--supervisor", "A001"])
+        .env("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -33,7 +33,7 @@ fn killed_syncs_never_lose_or_duplicate() {
     }
     drop(desk);
     // Work for the feeds too, and slow answers so kills land mid-flight.
-    for r in confirmable(&Desk::open(dir.path()).unwrap(), 200).iter().skip(30) {
+    for r in confirmable(&zkdesk_tests::fixtures::open(dir.path()), 200).iter().skip(30) {
         sim.state.change_registration(&r.registration_id, |v| v["online_attempts"] = 9.into());
     }
     sim.state.set_faults(Faults { slow_ms: 15, drop_after_commit: 0.2, ..Faults::none() });
@@ -41,7 +41,9 @@ fn killed_syncs_never_lose_or_duplicate() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(41);
     for _ in 0..25 {
         let mut child = zkctl_sync(dir.path());
-        std::thread::sleep(Duration::from_millis(rng.gen_range(0..250)));
+        // zkctl first opens the store as A001 (two Argon2id runs, about half a second in a debug
+        // build): the kills are aimed past that, into the cycle itself.
+        std::thread::sleep(Duration::from_millis(600 + rng.gen_range(0..250)));
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
     }
@@ -62,7 +64,7 @@ fn killed_syncs_never_lose_or_duplicate() {
     assert_eq!(sim.state.scalar("SELECT COUNT(DISTINCT admission_number) FROM confirmation"), 30);
     assert_eq!(sim.state.scalar("SELECT COUNT(*) FROM outcome WHERE kind = 'confirmation' AND result NOT LIKE '%accepted%'"), 0);
 
-    let desk = Desk::open(dir.path()).unwrap();
+    let desk = zkdesk_tests::fixtures::open(dir.path());
     let s = desk.status().unwrap();
     assert_eq!((s.outbox_pending, s.outbox_parked), (0, 0));
     let c = desk.store().conn();

@@ -3,7 +3,6 @@
 //! ours superseded, and a counter account can neither list nor decide.
 
 use serde_json::Value;
-use zkdesk::desk::Desk;
 use zkdesk_tests::fixtures::now;
 use zkdesk_tests::sim::Sim;
 use zkdesk_tests::station::*;
@@ -58,11 +57,11 @@ fn decisions_reach_the_province_once() {
     );
     let twice = zkctl(d, &["--json", "tasks", "decide", &photo_task, "--supervisor", "A001", "--approve"], &ENV);
     assert_eq!(twice.status.code(), Some(1), "one decision per task from this station");
-    assert_eq!(ok("sync", zkctl(d, &["--json", "sync"], &[]))["accepted"], 2);
+    assert_eq!(ok("sync", zkctl(d, &["--json", "sync", "--supervisor", "A001"], &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")]))["accepted"], 2);
 
     // The answer was lost: the same decisions go again and the province answers duplicate.
-    Desk::open(d).unwrap().store().conn().execute("UPDATE outbox SET state = 'pending' WHERE kind = 'review_decision'", []).unwrap();
-    assert_eq!(ok("resend", zkctl(d, &["--json", "sync"], &[]))["accepted"], 2);
+    zkdesk_tests::fixtures::open(d).store().conn().execute("UPDATE outbox SET state = 'pending' WHERE kind = 'review_decision'", []).unwrap();
+    assert_eq!(ok("resend", zkctl(d, &["--json", "sync", "--supervisor", "A001"], &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")]))["accepted"], 2);
     assert_eq!(decisions_at_province(&sim, &photo_task), 1);
     assert_eq!(decisions_at_province(&sim, &doc_task), 1);
 
@@ -93,7 +92,7 @@ fn a_stale_version_asks_for_a_new_decision_and_a_closed_task_supersedes_ours() {
         t["status"] = "closed".into();
         t["decided"] = serde_json::json!({"decision": "approve", "reason_code": null, "station_id": "ST-420103-01", "decided_at": "2026-11-30T09:00:00+08:00"});
     });
-    let report = ok("sync", zkctl(d, &["--json", "sync"], &[]));
+    let report = ok("sync", zkctl(d, &["--json", "sync", "--supervisor", "A001"], &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")]));
     assert_eq!(report["decisions_stale"], 1);
     assert_eq!(report["parked"], 2, "neither decision is lost: both parked with their reasons");
 
@@ -102,7 +101,7 @@ fn a_stale_version_asks_for_a_new_decision_and_a_closed_task_supersedes_ours() {
     assert_eq!(s["decision"]["state"], "stale");
     assert_eq!(s["auto_check_failures"].as_array().unwrap().len(), 2, "what changed is shown");
     ok("decide again", zkctl(d, &["--json", "tasks", "decide", stale, "--supervisor", "A001", "--reject", "background"], &ENV));
-    assert_eq!(ok("sync", zkctl(d, &["--json", "sync"], &[]))["accepted"], 1);
+    assert_eq!(ok("sync", zkctl(d, &["--json", "sync", "--supervisor", "A001"], &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")]))["accepted"], 1);
     assert_eq!(decisions_at_province(&sim, stale), 1);
 
     let t = ok("show taken", zkctl(d, &["--json", "tasks", "show", taken, "--supervisor", "A001"], &ENV));
@@ -124,7 +123,7 @@ fn a_counter_account_cannot_list_or_decide_tasks() {
         refused("decide", zkctl(d, &["--json", "tasks", "decide", &task, "--supervisor", "S001", "--approve"], &counter)),
         "NOT_AUTHORIZED"
     );
-    let desk = Desk::open(d).unwrap();
+    let desk = zkdesk_tests::fixtures::open(d);
     let s = desk.login("S001", "shouli-2026", &now()).unwrap();
     let filter = zkdesk::api::TaskFilter { kind: None, status: None };
     assert_eq!(desk.tasks_list(&s, &filter).unwrap_err().code, zkdesk::domain::ErrorCode::NotAuthorized);

@@ -237,8 +237,8 @@ fn redirects_are_not_followed_to_plain_http_elsewhere() {
     assert_eq!(desk.status().unwrap().outbox_pending, 1, "the confirmation is still waiting");
     // Enrolling with plain HTTP to that host is refused before anything is sent.
     let dir = tempfile::tempdir().unwrap();
-    let other = Desk::open(dir.path()).unwrap();
-    let e = other.enroll_station(&zkdesk::desk::Actor::Bootstrap, &elsewhere, "ABCD1234", "x", &now()).unwrap_err();
+    let (other, sup) = zkdesk_tests::fixtures::new_store(dir.path());
+    let e = other.enroll_station(&zkdesk::desk::Actor::Staff(sup), &elsewhere, "ABCD1234", "x", &now()).unwrap_err();
     assert!(e.detail.contains("https"), "{e:?}");
     assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
 }
@@ -313,7 +313,11 @@ fn a_chain_rewritten_with_recomputed_hashes_is_caught_by_the_province_tip() {
     assert_eq!(sync(&desk).accepted, 1);
     let tip = sim.state.scalar("SELECT seq FROM audit_tip");
     assert!(tip > 0, "the pushes carried the audit tip");
-    let verify = |args: &[&str]| zkdesk_tests::zkctl(dir.path(), args, &[]);
+    let verify = |args: &[&str]| {
+        let mut args = args.to_vec();
+        args.extend(["--supervisor", "A001"]);
+        zkdesk_tests::zkctl(dir.path(), &args, &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")])
+    };
     let ok = verify(&["audit", "verify", "--province", "--json"]);
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     let v: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
@@ -333,14 +337,14 @@ fn a_chain_rewritten_with_recomputed_hashes_is_caught_by_the_province_tip() {
 
 fn desk_with_counter(password: &str) -> (tempfile::TempDir, Desk) {
     let dir = tempfile::tempdir().unwrap();
-    let desk = Desk::open(dir.path()).unwrap();
+    let (desk, sup) = zkdesk_tests::fixtures::new_store(dir.path());
     let args = zkdesk::api::NewStaffArgs {
         staff_id: "S001".into(),
         name: "张三".into(),
         role: zkdesk::api::Role::Counter,
         password: password.into(),
     };
-    desk.staff_add(&zkdesk::desk::Actor::Bootstrap, &args, &now()).unwrap();
+    desk.staff_add(&zkdesk::desk::Actor::Staff(sup), &args, &now()).unwrap();
     (dir, desk)
 }
 
@@ -399,8 +403,9 @@ fn a_huge_id_never_reaches_the_audit_chain_or_the_staff_table() {
         role: zkdesk::api::Role::Counter,
         password: "password-2".into(),
     };
-    assert!(desk.staff_add(&zkdesk::desk::Actor::Bootstrap, &args, &now()).is_err());
-    assert!(desk.staff_disable(&zkdesk::desk::Actor::Bootstrap, &huge, &now()).is_err());
+    let sup = zkdesk::desk::Actor::Staff(desk.login("A001", "zhuguan-2026", &now()).unwrap());
+    assert!(desk.staff_add(&sup, &args, &now()).is_err());
+    assert!(desk.staff_disable(&sup, &huge, &now()).is_err());
     let longest: i64 =
         desk.store().conn().query_row("SELECT MAX(LENGTH(actor) + LENGTH(detail)) FROM audit_event", [], |r| r.get(0)).unwrap();
     assert!(longest < 200, "an audit row of {longest} bytes");
@@ -507,6 +512,7 @@ fn dev_zero_as_a_card_file_or_a_capture_is_refused_at_a_bound() {
 fn absurd_timeouts_are_usage_errors() {
     let dir = tempfile::tempdir().unwrap();
     let cards = zkdesk_tests::fixtures::card_file(dir.path(), &[zkdesk_tests::cards::resident()]);
+    zkdesk_tests::fixtures::new_store(dir.path());
     let photo = zkdesk_tests::fixtures::good_photo_file(dir.path());
     for t in ["1e300", "inf", "NaN", "-1", "0", "3601"] {
         let out = zkdesk_tests::zkctl(dir.path(), &["card", "read", "--reader", &cards, "--timeout", t], &[]);
@@ -562,7 +568,12 @@ fn enrollment_errors_never_show_the_token() {
                            "region": {"code": "4201", "name": "武汉市"}, "server_time": "2026-12-01T10:00:00+08:00"})
     });
     let dir = tempfile::tempdir().unwrap();
-    let out = zkdesk_tests::zkctl(dir.path(), &["station", "enroll", "--server", &base, "--code", "CODE1234"], &[("ZKDESK_LOG", "debug")]);
+    zkdesk_tests::fixtures::new_store(dir.path());
+    let out = zkdesk_tests::zkctl(
+        dir.path(),
+        &["station", "enroll", "--server", &base, "--code", "CODE1234", "--supervisor", "A001"],
+        &[("ZKDESK_LOG", "debug"), ("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")],
+    );
     assert_eq!(out.status.code(), Some(1));
     let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(all.contains("county"), "names what is missing: {all}");

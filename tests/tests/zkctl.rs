@@ -24,7 +24,8 @@ fn a_missing_password_without_a_terminal_is_bad_usage() {
 #[test]
 fn status_answers_the_fixed_fields() {
     let dir = tempfile::tempdir().unwrap();
-    let out = zkctl(dir.path(), &["--json", "status"], &[]);
+    zkdesk_tests::fixtures::new_store(dir.path());
+    let out = zkctl(dir.path(), &["--json", "status", "--supervisor", "A001"], &[("ZKDESK_SUPERVISOR_PASSWORD", "zhuguan-2026")]);
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for k in ["station_id", "registrations", "outbox_pending", "outbox_parked", "last_sync", "clock_offset_ms"] {

@@ -21,6 +21,7 @@ export type DeskFixtures = Record<string, any>;
 export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: CounterFixtures; swipes: string[]; supervisorPassword?: string } = { views: {}, swipes: [] }, desk: DeskFixtures = {}): Promise<void> {
   await page.addInitScript(([staff, counter, desk]: [MockStaff[], { views: CounterFixtures; swipes: string[]; supervisorPassword?: string }, DeskFixtures]) => {
     let session: { staff_id: string; name: string; role: string; must_change_password: boolean; locked: boolean } | null = null;
+    let recoveryKey: string | null = null;
     const calls: string[] = [];
     const fail = (code: string, message: string) => Promise.reject({ code, message, detail: code });
     const callbacks: Record<number, (e: unknown) => void> = {};
@@ -192,6 +193,20 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
         retry_at: "2026-11-22T09:01:30+08:00",
       }),
       current_session: async () => session,
+      // No account at all: a new workstation, whose first supervisor creates the store.
+      first_run: async () => staff.length === 0,
+      setup_store: async ({ args }) => {
+        if (staff.length > 0) return fail("CONFLICT", "本工作站已有数据库，请登录");
+        staff.push({ ...args, disabled: false });
+        session = { staff_id: args.staff_id, name: args.name, role: args.role, must_change_password: false, locked: false };
+        recoveryKey = "7Q2M-K9XD-3HPA-W0RT-BC5E-N8FJ-6YVS-1GZQ";
+        return session;
+      },
+      take_recovery_key: async () => {
+        const k = recoveryKey;
+        recoveryKey = null;
+        return k;
+      },
       login: async ({ args }) => {
         const s = staff.find((x) => x.staff_id === args.staff_id);
         if (!s || s.password !== args.password) return fail("BAD_CREDENTIALS", "工号或密码错误");

@@ -548,6 +548,9 @@ idle_lock_minutes: number, sync_interval_secs: number, };
 /** Every IPC command; a rejected promise carries a DeskError. */
 export const commands = {
   login: (args: LoginArgs): Promise<SessionInfo> => invoke("login", { args }),
+  first_run: (): Promise<boolean> => invoke("first_run"),
+  setup_store: (args: NewStaffArgs): Promise<SessionInfo> => invoke("setup_store", { args }),
+  take_recovery_key: (): Promise<string | null> => invoke("take_recovery_key"),
   logout: (): Promise<void> => invoke("logout"),
   change_password: (args: ChangePasswordArgs): Promise<SessionInfo> => invoke("change_password", { args }),
   current_session: (): Promise<SessionInfo | null> => invoke("current_session"),

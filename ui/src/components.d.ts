@@ -21,6 +21,8 @@ declare module 'vue' {
     DayTotalsBar: typeof import('./components/desk/DayTotalsBar.vue')['default']
     DecisionPanel: typeof import('./components/review/DecisionPanel.vue')['default']
     DevicesPanel: typeof import('./components/settings/DevicesPanel.vue')['default']
+    ElButton: typeof import('element-plus/es')['ElButton']
+    ElCheckbox: typeof import('element-plus/es')['ElCheckbox']
     ElConfigProvider: typeof import('element-plus/es')['ElConfigProvider']
     ElDatePicker: typeof import('element-plus/es')['ElDatePicker']
     ElDialog: typeof import('element-plus/es')['ElDialog']

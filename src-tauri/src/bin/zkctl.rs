@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 use zkdesk::api::{Flag, NewStaffArgs, Role};
-use zkdesk::desk::{Actor, Desk, Now};
+use zkdesk::desk::{Actor, Desk, Now, Session};
 use zkdesk::domain::{DeskError, ErrorCode};
 
 #[derive(Parser)]
@@ -31,14 +31,26 @@ enum Command {
         cmd: StaffCmd,
     },
     /// Counts: registrations, outbox, last sync, clock offset.
-    Status,
+    Status {
+        #[command(flatten)]
+        who: Who,
+    },
+    /// A supervisor who forgot the password: the recovery key (ZKDESK_RECOVERY_KEY or a prompt)
+    /// sets a new one (ZKDESK_NEW_PASSWORD or a prompt).
+    Recover {
+        #[arg(long)]
+        staff: String,
+    },
     /// The provincial enrollment of this workstation.
     Station {
         #[command(subcommand)]
         cmd: StationCmd,
     },
     /// One full sync cycle: reference, feeds, number blocks, outbox.
-    Sync,
+    Sync {
+        #[command(flatten)]
+        who: Who,
+    },
     /// ID cards: decode captured bytes, or read one card from a reader.
     Card {
         #[command(subcommand)]
@@ -268,24 +280,24 @@ enum StaffCmd {
         name: String,
         #[arg(long, value_parser = ["counter", "supervisor"])]
         role: String,
-        /// A supervisor authorising the change (password from ZKDESK_SUPERVISOR_PASSWORD);
-        /// not needed while no supervisor exists.
+        /// A supervisor authorising the change (password from ZKDESK_SUPERVISOR_PASSWORD); not
+        /// needed for the very first account, which creates the store and its key.
         #[arg(long)]
         supervisor: Option<String>,
     },
     List {
         #[arg(long)]
-        supervisor: Option<String>,
+        supervisor: String,
     },
     Disable {
         id: String,
         #[arg(long)]
-        supervisor: Option<String>,
+        supervisor: String,
     },
     Enable {
         id: String,
         #[arg(long)]
-        supervisor: Option<String>,
+        supervisor: String,
     },
     Edit {
         id: String,
@@ -294,13 +306,13 @@ enum StaffCmd {
         #[arg(long, value_parser = ["counter", "supervisor"])]
         role: Option<String>,
         #[arg(long)]
-        supervisor: Option<String>,
+        supervisor: String,
     },
     /// The new password comes from ZKDESK_NEW_PASSWORD; the account must change it at next login.
     ResetPassword {
         id: String,
         #[arg(long)]
-        supervisor: Option<String>,
+        supervisor: String,
     },
     /// The account's own new password (after a reset): the old one from ZKDESK_PASSWORD, the new
     /// one from ZKDESK_NEW_PASSWORD (or prompts).
@@ -319,12 +331,14 @@ enum StationCmd {
         code: String,
         #[arg(long, default_value = "zkdesk")]
         device_name: String,
-        /// A supervisor authorising the enrollment (password from ZKDESK_SUPERVISOR_PASSWORD);
-        /// not needed while no supervisor exists.
+        /// The supervisor enrolling the station (password from ZKDESK_SUPERVISOR_PASSWORD).
         #[arg(long)]
-        supervisor: Option<String>,
+        supervisor: String,
     },
-    Show,
+    Show {
+        #[command(flatten)]
+        who: Who,
+    },
 }
 
 #[derive(Subcommand)]
@@ -356,16 +370,16 @@ enum BlacklistCmd {
         #[arg(long)]
         reason: String,
         #[arg(long)]
-        supervisor: Option<String>,
+        supervisor: String,
     },
     Remove {
         id_number: String,
         #[arg(long)]
-        supervisor: Option<String>,
+        supervisor: String,
     },
     List {
         #[arg(long)]
-        supervisor: Option<String>,
+        supervisor: String,
     },
 }
 
@@ -404,6 +418,8 @@ enum AuditCmd {
         /// Also check the tip the province holds (v1.1): catches a chain rewritten with recomputed hashes.
         #[arg(long)]
         province: bool,
+        #[command(flatten)]
+        who: Who,
     },
 }
 
@@ -455,16 +471,67 @@ fn secret(var: &str, prompt: &str) -> Result<String, Failure> {
     })
 }
 
-/// The person a command acts as: a supervisor's verified credentials, or the bootstrap actor
-/// (which `desk` accepts only while no supervisor exists).
-fn actor(desk: &Desk, supervisor: Option<String>) -> Result<Actor, Failure> {
-    match supervisor {
-        None => Ok(Actor::Bootstrap),
-        Some(id) => {
-            let pw = secret("ZKDESK_SUPERVISOR_PASSWORD", "主管密码: ")?;
-            Ok(Actor::Staff(desk.verify_credentials(&id, &pw, Role::Supervisor, "zkctl", &now())?))
+/// The person this run logged in as (`open_as`): zkctl runs one command per process.
+static LOGGED_IN: std::sync::OnceLock<Session> = std::sync::OnceLock::new();
+
+/// Who opens the store for a command.
+enum Opener {
+    Staff(String),
+    Supervisor(String),
+}
+
+impl Opener {
+    fn of(who: &Who) -> Self {
+        match (&who.staff, &who.supervisor) {
+            (Some(id), _) => Opener::Staff(id.clone()),
+            (None, Some(id)) => Opener::Supervisor(id.clone()),
+            (None, None) => unreachable!("clap requires --staff or --supervisor"),
         }
     }
+}
+
+/// Opens the store as a logged-in person: the password unwraps the store's key. A refused
+/// login is a refusal (`{"refused": …}` with --json, exit 1).
+fn open_as(dir: &std::path::Path, opener: Opener, json: bool) -> Result<Desk, Failure> {
+    let (id, var, prompt, supervisor) = match &opener {
+        Opener::Staff(id) => (id, "ZKDESK_PASSWORD", "密码: ", false),
+        Opener::Supervisor(id) => (id, "ZKDESK_SUPERVISOR_PASSWORD", "主管密码: ", true),
+    };
+    let pw = secret(var, prompt)?;
+    let unlocked = Desk::unlock(dir, id, &pw, &now()).map_err(|e| refused(json, e))?;
+    let session = if supervisor {
+        unlocked.desk.authorize(&unlocked.session, Role::Supervisor, "zkctl").map_err(|e| refused(json, e))?
+    } else {
+        unlocked.session
+    };
+    if let Some(key) = &unlocked.recovery_key {
+        // A plaintext store was encrypted by this login: the recovery key, once, on stderr (stdout
+        // keeps the command's own answer).
+        eprintln!("{}", recovery_notice(key));
+    }
+    let _ = LOGGED_IN.set(session);
+    Ok(unlocked.desk)
+}
+
+fn recovery_notice(key: &str) -> String {
+    format!(
+        "本地数据库已加密。恢复密钥（只显示这一次，请抄写在纸上由主管保管；忘记密码时用 zkctl recover 恢复）：\n\n    {key}\n"
+    )
+}
+
+/// The logged-in person's session when it is `id`, else `id`'s credentials checked now (a second
+/// person, e.g. a supervisor authorising at the counter).
+fn session_of(desk: &Desk, id: &str, var: &str, need: Role, json: bool) -> Result<Session, Failure> {
+    if let Some(s) = LOGGED_IN.get().filter(|s| s.staff_id == id) {
+        return desk.authorize(s, need, "zkctl").map_err(|e| refused(json, e));
+    }
+    let pw = secret(var, "主管密码: ")?;
+    desk.verify_credentials(id, &pw, need, "zkctl", &now()).map_err(|e| refused(json, e))
+}
+
+/// The supervisor a staff or blacklist command acts as.
+fn actor(desk: &Desk, supervisor: &str) -> Result<Actor, Failure> {
+    Ok(Actor::Staff(session_of(desk, supervisor, "ZKDESK_SUPERVISOR_PASSWORD", Role::Supervisor, false)?))
 }
 
 fn print<T: Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> String) {
@@ -573,10 +640,12 @@ fn photo(cmd: PhotoCmd, json: bool) -> Result<(), Failure> {
 fn run(cli: Cli) -> Result<(), Failure> {
     let json = cli.json;
     let dir = cli.data_dir.unwrap_or_else(zkdesk::store::default_data_dir);
-    // Card, photo and camera commands touch no store (except the samples, read from the cache).
+    use Opener::{Staff as St, Supervisor as Sup};
+    // Card, photo and camera commands touch no store; every other command opens it as a
+    // logged-in person (the store's key is unwrapped by that person's password).
     match cli.command {
         Command::Card { cmd: CardCmd::Samples { output, count, who } } => {
-            let desk = open(&dir)?;
+            let desk = open_as(&dir, Opener::of(&who), json)?;
             let session = logged_in(&desk, who, json)?;
             card_samples(&desk, &session, &output, count)
         }
@@ -584,34 +653,120 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Photo { cmd } => photo(cmd, json),
         Command::Camera { cmd } => camera(cmd, json),
         Command::Devices { serial } => devices(serial),
-        Command::Staff { cmd } => staff(&open(&dir)?, cmd, json),
-        Command::Status => status(&open(&dir)?, json),
-        Command::Station { cmd } => station(&open(&dir)?, cmd, json),
-        Command::Sync => sync(&open(&dir)?, json),
+        Command::Recover { staff } => recover(&dir, &staff, json),
+        Command::Staff { cmd: StaffCmd::Add { id, name, role, supervisor: None } } => staff_first(&dir, id, name, role, json),
+        Command::Staff { cmd } => {
+            // Supervisor work, except an account changing its own password (opened as itself).
+            let opener = match &cmd {
+                StaffCmd::Add { supervisor, .. } => Sup(supervisor.clone().unwrap_or_default()),
+                StaffCmd::List { supervisor }
+                | StaffCmd::Disable { supervisor, .. }
+                | StaffCmd::Enable { supervisor, .. }
+                | StaffCmd::Edit { supervisor, .. }
+                | StaffCmd::ResetPassword { supervisor, .. } => Sup(supervisor.clone()),
+                StaffCmd::ChangePassword { staff } => St(staff.clone()),
+            };
+            staff(&open_as(&dir, opener, json)?, cmd, json)
+        }
+        Command::Status { who } => status(&open_as(&dir, Opener::of(&who), json)?, json),
+        Command::Station { cmd: StationCmd::Show { who } } => station(&open_as(&dir, Opener::of(&who), json)?, StationCmd::Show { who }, json),
+        Command::Station { cmd: cmd @ StationCmd::Enroll { .. } } => {
+            let StationCmd::Enroll { supervisor, .. } = &cmd else { unreachable!() };
+            station(&open_as(&dir, Sup(supervisor.clone()), json)?, cmd, json)
+        }
+        Command::Sync { who } => sync(&open_as(&dir, Opener::of(&who), json)?, json),
         Command::Confirm { reader, photo, staff, supervisor, overrides, attachment, timeout } => {
-            confirm(&open(&dir)?, json, ConfirmArgs { reader, photo, staff, supervisor, overrides, attachment, timeout })
+            // Usage errors are told before anyone's password is tried.
+            zkdesk::idcard::reader::ReaderSpec::parse(&reader).map_err(|d| usage("读卡器设置无效", d))?;
+            zkdesk::idcard::reader::timeout_from_secs(timeout).map_err(|d| usage(TIMEOUT_USAGE, d))?;
+            let desk = open_as(&dir, St(staff.clone()), json)?;
+            confirm(&desk, json, ConfirmArgs { reader, photo, staff, supervisor, overrides, attachment, timeout })
         }
         Command::Lookup { id_number, who } => {
-            let desk = open(&dir)?;
+            let desk = open_as(&dir, Opener::of(&who), json)?;
             let session = logged_in(&desk, who, json)?;
             lookup(&desk, &session, &id_number, json)
         }
-        Command::Blacklist { cmd } => blacklist(&open(&dir)?, cmd, json),
-        Command::Audit { cmd: AuditCmd::Verify { province: false } } => audit_verify(&open(&dir)?, json),
-        Command::Audit { cmd: AuditCmd::Verify { province: true } } => audit_verify_province(&open(&dir)?, json),
+        Command::Blacklist { cmd } => {
+            let sup = match &cmd {
+                BlacklistCmd::Add { supervisor, .. } | BlacklistCmd::Remove { supervisor, .. } | BlacklistCmd::List { supervisor } => supervisor.clone(),
+            };
+            blacklist(&open_as(&dir, Sup(sup), json)?, cmd, json)
+        }
+        Command::Audit { cmd: AuditCmd::Verify { province: false, who } } => audit_verify(&open_as(&dir, Opener::of(&who), json)?, json),
+        Command::Audit { cmd: AuditCmd::Verify { province: true, who } } => audit_verify_province(&open_as(&dir, Opener::of(&who), json)?, json),
         Command::Today { supervisor, date, staff_filter, flag, status, sync, search } => {
             let filter = DayFilterArgs { date, staff_filter, flag, status, sync, search };
-            today(&open(&dir)?, &supervisor, filter, json)
+            today(&open_as(&dir, Sup(supervisor.clone()), json)?, &supervisor, filter, json)
         }
-        Command::Show { confirmation_id, supervisor, photo } => show(&open(&dir)?, &supervisor, &confirmation_id, photo, json),
-        Command::Signoff { confirmation_id, supervisor, note } => signoff(&open(&dir)?, &supervisor, &confirmation_id, note, json),
-        Command::Revoke { confirmation_id, supervisor, reason } => revoke(&open(&dir)?, &supervisor, &confirmation_id, &reason, json),
-        Command::Reconcile { supervisor, date } => reconcile(&open(&dir)?, &supervisor, &date, json),
-        Command::Settings { cmd } => settings(&open(&dir)?, cmd, json),
-        Command::Tasks { cmd } => tasks(&open(&dir)?, cmd, json),
-        Command::Report { cmd } => report(&open(&dir)?, cmd, json),
-        Command::Receipt { confirmation_id, pdf, staff, supervisor } => receipt(&open(&dir)?, &confirmation_id, &pdf, staff, supervisor, json),
+        Command::Show { confirmation_id, supervisor, photo } => {
+            show(&open_as(&dir, Sup(supervisor.clone()), json)?, &supervisor, &confirmation_id, photo, json)
+        }
+        Command::Signoff { confirmation_id, supervisor, note } => {
+            signoff(&open_as(&dir, Sup(supervisor.clone()), json)?, &supervisor, &confirmation_id, note, json)
+        }
+        Command::Revoke { confirmation_id, supervisor, reason } => {
+            revoke(&open_as(&dir, Sup(supervisor.clone()), json)?, &supervisor, &confirmation_id, &reason, json)
+        }
+        Command::Reconcile { supervisor, date } => reconcile(&open_as(&dir, Sup(supervisor.clone()), json)?, &supervisor, &date, json),
+        Command::Settings { cmd } => {
+            let sup = match &cmd {
+                SettingsCmd::Show { supervisor } | SettingsCmd::Set { supervisor, .. } => supervisor.clone(),
+            };
+            settings(&open_as(&dir, Sup(sup), json)?, cmd, json)
+        }
+        Command::Tasks { cmd } => {
+            let sup = match &cmd {
+                TasksCmd::List { supervisor, .. } | TasksCmd::Show { supervisor, .. } | TasksCmd::Decide { supervisor, .. } => supervisor.clone(),
+            };
+            tasks(&open_as(&dir, Sup(sup), json)?, cmd, json)
+        }
+        Command::Report { cmd } => {
+            let sup = match &cmd {
+                ReportCmd::Daily { supervisor, .. } | ReportCmd::Range { supervisor, .. } => supervisor.clone(),
+            };
+            report(&open_as(&dir, Sup(sup), json)?, cmd, json)
+        }
+        Command::Receipt { confirmation_id, pdf, staff, supervisor } => {
+            let opener = match (&staff, &supervisor) {
+                (Some(s), _) => St(s.clone()),
+                (None, Some(s)) => Sup(s.clone()),
+                (None, None) => unreachable!("clap requires --staff or --supervisor"),
+            };
+            receipt(&open_as(&dir, opener, json)?, &confirmation_id, &pdf, staff, supervisor, json)
+        }
     }
+}
+
+/// The first `staff add` on an empty data directory creates the store, its key and the recovery
+/// key (printed once, and in the JSON answer as `recovery_key`). Elsewhere it needs --supervisor.
+fn staff_first(dir: &std::path::Path, id: String, name: String, role: String, json: bool) -> Result<(), Failure> {
+    if zkdesk::desk::store_state(dir)? != zkdesk::desk::StoreState::Empty {
+        return Err(DeskError::new(
+            ErrorCode::NotAuthorized,
+            "已有数据库，添加账号需要主管验证（--supervisor）",
+            "staff add needs --supervisor once the store exists",
+        )
+        .into());
+    }
+    let role = Role::parse(&role)?;
+    let password = secret("ZKDESK_NEW_PASSWORD", "新密码: ")?;
+    let created = Desk::create(dir, &NewStaffArgs { staff_id: id, name, role, password }, &now())?;
+    let key = created.recovery_key.unwrap_or_default();
+    let info = created.desk.staff_list(&Actor::Staff(created.session))?.into_iter().next().expect("the first account");
+    let mut v = serde_json::to_value(&info).expect("staff info serializes");
+    v["recovery_key"] = key.clone().into();
+    print(json, &v, |_| format!("已建立加密数据库并添加 {} {}（{}）\n{}", info.staff_id, info.name, info.role.label(), recovery_notice(&key)));
+    Ok(())
+}
+
+/// `zkctl recover --staff ID`: the recovery key and a new password for a supervisor.
+fn recover(dir: &std::path::Path, staff_id: &str, json: bool) -> Result<(), Failure> {
+    let key = secret("ZKDESK_RECOVERY_KEY", "恢复密钥: ")?;
+    let password = secret("ZKDESK_NEW_PASSWORD", "新密码: ")?;
+    let u = Desk::recover(dir, staff_id, &key, &password, &now()).map_err(|e| refused(json, e))?;
+    print(json, &serde_json::json!({ "recovered": u.session.staff_id }), |_| format!("已为 {staff_id} 设置新密码"));
+    Ok(())
 }
 
 /// Always JSON: the list is for tools and the settings screen.
@@ -622,10 +777,6 @@ fn devices(serial: Vec<String>) -> Result<(), Failure> {
     Ok(())
 }
 
-fn open(dir: &std::path::Path) -> Result<Desk, Failure> {
-    Ok(Desk::open(dir)?)
-}
-
 fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
     std::fs::write(path, bytes).map_err(|e| DeskError::storage(format!("cannot write {}: {e}", path.display())).into())
 }
@@ -633,10 +784,7 @@ fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
 /// Logs in the person `who` names; a refused login is a refusal.
 fn logged_in(desk: &Desk, who: Who, json: bool) -> Result<zkdesk::desk::Session, Failure> {
     match (who.staff, who.supervisor) {
-        (Some(id), _) => {
-            let pw = secret("ZKDESK_PASSWORD", "密码: ")?;
-            desk.login(&id, &pw, &now()).map_err(|e| refused(json, e))
-        }
+        (Some(id), _) => session_of(desk, &id, "ZKDESK_PASSWORD", Role::Counter, json),
         (None, Some(id)) => supervisor_session(desk, &id, json),
         (None, None) => unreachable!("clap requires --staff or --supervisor"),
     }
@@ -652,14 +800,14 @@ fn card_samples(desk: &Desk, session: &zkdesk::desk::Session, output: &std::path
 fn staff(desk: &Desk, cmd: StaffCmd, json: bool) -> Result<(), Failure> {
     match cmd {
         StaffCmd::Add { id, name, role, supervisor } => {
-            let actor = actor(desk, supervisor)?;
+            let actor = actor(desk, &supervisor.unwrap_or_default())?;
             let password = secret("ZKDESK_NEW_PASSWORD", "新密码: ")?;
             let role = Role::parse(&role)?;
             let info = desk.staff_add(&actor, &NewStaffArgs { staff_id: id, name, role, password }, &now())?;
             print(json, &info, |i| format!("已添加 {} {}（{}）", i.staff_id, i.name, i.role.label()));
         }
         StaffCmd::List { supervisor } => {
-            let list = desk.staff_list(&actor(desk, supervisor)?)?;
+            let list = desk.staff_list(&actor(desk, &supervisor)?)?;
             print(json, &list, |l| {
                 l.iter()
                     .map(|s| format!("{}\t{}\t{}\t{}", s.staff_id, s.name, s.role.label(), if s.disabled { "已停用" } else { "正常" }))
@@ -668,20 +816,20 @@ fn staff(desk: &Desk, cmd: StaffCmd, json: bool) -> Result<(), Failure> {
             });
         }
         StaffCmd::Disable { id, supervisor } => {
-            desk.staff_disable(&actor(desk, supervisor)?, &id, &now())?;
+            desk.staff_disable(&actor(desk, &supervisor)?, &id, &now())?;
             print(json, &serde_json::json!({ "disabled": id }), |_| format!("已停用 {id}"));
         }
         StaffCmd::Enable { id, supervisor } => {
-            desk.staff_enable(&actor(desk, supervisor)?, &id, &now())?;
+            desk.staff_enable(&actor(desk, &supervisor)?, &id, &now())?;
             print(json, &serde_json::json!({ "enabled": id }), |_| format!("已启用 {id}"));
         }
         StaffCmd::Edit { id, name, role, supervisor } => {
             let role = role.as_deref().map(Role::parse).transpose()?;
-            let info = desk.staff_edit(&actor(desk, supervisor)?, &id, name.as_deref(), role, &now())?;
+            let info = desk.staff_edit(&actor(desk, &supervisor)?, &id, name.as_deref(), role, &now())?;
             print(json, &info, |i| format!("已修改 {} {}（{}）", i.staff_id, i.name, i.role.label()));
         }
         StaffCmd::ResetPassword { id, supervisor } => {
-            let actor = actor(desk, supervisor)?;
+            let actor = actor(desk, &supervisor)?;
             let password = secret("ZKDESK_NEW_PASSWORD", "新密码: ")?;
             desk.staff_reset_password(&actor, &id, &password, &now())?;
             print(json, &serde_json::json!({ "reset": id }), |_| format!("已重置 {id} 的密码，下次登录须修改"));
@@ -717,10 +865,10 @@ fn status(desk: &Desk, json: bool) -> Result<(), Failure> {
 fn station(desk: &Desk, cmd: StationCmd, json: bool) -> Result<(), Failure> {
     match cmd {
         StationCmd::Enroll { server, code, device_name, supervisor } => {
-            let info = desk.enroll_station(&actor(desk, supervisor)?, &server, &code, &device_name, &now())?;
+            let info = desk.enroll_station(&actor(desk, &supervisor)?, &server, &code, &device_name, &now())?;
             print(json, &info, |i| format!("已登记：{}（{}，{}）", i.station_id, i.office_name, i.server_url));
         }
-        StationCmd::Show => {
+        StationCmd::Show { .. } => {
             let i = desk
                 .station_info()?
                 .ok_or_else(|| DeskError::new(ErrorCode::NotEnrolled, "本工作站尚未登记", "station not enrolled"))?;
@@ -783,17 +931,17 @@ fn lookup(desk: &Desk, session: &zkdesk::desk::Session, id_number: &str, json: b
 fn blacklist(desk: &Desk, cmd: BlacklistCmd, json: bool) -> Result<(), Failure> {
     match cmd {
         BlacklistCmd::Add { id_number, reason, supervisor } => {
-            desk.blacklist_add(&actor(desk, supervisor)?, &id_number, &reason, &now())?;
+            desk.blacklist_add(&actor(desk, &supervisor)?, &id_number, &reason, &now())?;
             print(json, &serde_json::json!({ "added": id_number }), |_| "已加入禁止名单".into());
         }
         BlacklistCmd::List { supervisor } => {
-            let list = desk.blacklist_list(&actor(desk, supervisor)?)?;
+            let list = desk.blacklist_list(&actor(desk, &supervisor)?)?;
             print(json, &serde_json::json!({ "items": list }), |_| {
                 list.iter().map(|b| format!("{}\t{}\t{}\t{}", b.id_number_masked, b.reason, b.added_by, b.added_at)).collect::<Vec<_>>().join("\n")
             });
         }
         BlacklistCmd::Remove { id_number, supervisor } => {
-            let removed = desk.blacklist_remove(&actor(desk, supervisor)?, &id_number, &now())?;
+            let removed = desk.blacklist_remove(&actor(desk, &supervisor)?, &id_number, &now())?;
             let text = if removed { "已移出禁止名单" } else { "名单中没有该号码" };
             print(json, &serde_json::json!({ "removed": removed }), |_| text.into());
         }
@@ -815,8 +963,7 @@ fn audit_verify(desk: &Desk, json: bool) -> Result<(), Failure> {
 
 /// A supervisor's session for the supervisor desk; a refused login is a refusal.
 fn supervisor_session(desk: &Desk, id: &str, json: bool) -> Result<zkdesk::desk::Session, Failure> {
-    let pw = secret("ZKDESK_SUPERVISOR_PASSWORD", "主管密码: ")?;
-    desk.verify_credentials(id, &pw, Role::Supervisor, "zkctl supervisor desk", &now()).map_err(|e| refused(json, e))
+    session_of(desk, id, "ZKDESK_SUPERVISOR_PASSWORD", Role::Supervisor, json)
 }
 
 /// Refusals of the supervisor desk: `{"refused": {"code", "message"}}` with --json, exit 1.
@@ -975,10 +1122,7 @@ fn report(desk: &Desk, cmd: ReportCmd, json: bool) -> Result<(), Failure> {
 
 fn receipt(desk: &Desk, id: &str, out: &std::path::Path, staff: Option<String>, supervisor: Option<String>, json: bool) -> Result<(), Failure> {
     let session = match (staff, supervisor) {
-        (Some(s), _) => {
-            let pw = secret("ZKDESK_PASSWORD", "密码: ")?;
-            desk.login(&s, &pw, &now()).map_err(|e| refused(json, e))?
-        }
+        (Some(s), _) => session_of(desk, &s, "ZKDESK_PASSWORD", Role::Counter, json)?,
         (None, Some(s)) => supervisor_session(desk, &s, json)?,
         (None, None) => unreachable!("clap requires --staff or --supervisor"),
     };
@@ -1106,8 +1250,7 @@ fn confirm(desk: &Desk, json: bool, a: ConfirmArgs) -> Result<(), Failure> {
         }
         None => None,
     };
-    let password = secret("ZKDESK_PASSWORD", "受理员密码: ")?;
-    let staff = desk.login(&a.staff, &password, &now()).map_err(|e| refusal(json, e))?;
+    let staff = session_of(desk, &a.staff, "ZKDESK_PASSWORD", Role::Counter, json)?;
     let photo = zkdesk::files::read_bounded(&a.photo, zkdesk::photo::MAX_FILE_BYTES as u64)
         .map_err(|d| usage("无法读取照片文件（文件不存在或过大）", d))?;
     let supervisor = match (&a.supervisor, overrides.iter().any(|f| *f != Flag::PaperPriorEducation)) {

@@ -7,6 +7,7 @@ use serde_json::json;
 use super::{rfc3339, Desk, Now};
 use crate::domain::staff::{self as rules, require_supervisor};
 use crate::domain::{DeskError, ErrorCode, Role};
+use crate::keyring::{Logins, QueuedEvent};
 use crate::store::{audit, staff};
 
 pub use super::session::Session;
@@ -38,17 +39,65 @@ pub fn hash_password(password: &str) -> Result<String, DeskError> {
 
 /// Verified against when the id is unknown (or not an id at all), so that every login costs one
 /// Argon2id verification with the parameters `hash_password` uses: no timing tells ids apart.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$ut6xU2rJH843mFmiC/yO2w$9K+qy4jJLP+8Wb6WR5qaR/5Itwt5AIhVYtYjYK0T1Wg";
+pub(super) const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$ut6xU2rJH843mFmiC/yO2w$9K+qy4jJLP+8Wb6WR5qaR/5Itwt5AIhVYtYjYK0T1Wg";
 
 /// Longest password we hash (Argon2 takes any length; a megabyte "password" is an attack).
-const MAX_PASSWORD_BYTES: usize = 1024;
+pub(super) const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// The lock on `staff_id` still in force at `now`, from `logins.json`.
+pub(super) fn lock_in_force(dir: &std::path::Path, staff_id: &str, now: &Now) -> Result<Option<Now>, DeskError> {
+    let logins = Logins::load(dir).map_err(keyring_error)?;
+    Ok(rules::still_locked(logins.lockout.get(staff_id).and_then(|l| l.locked_until.as_deref()), now))
+}
+
+/// Counts one more failure against a known account (`known`; an unknown id has nothing to
+/// count on); when it locks the account, the end of the lock and the failures that caused it.
+/// `queue` (the store is closed) gives the events to queue for the chain in the same write.
+pub(super) fn count_failure(
+    dir: &std::path::Path,
+    staff_id: &str,
+    known: bool,
+    now: &Now,
+    queue: impl FnOnce(Option<&(Now, i64)>) -> Vec<QueuedEvent>,
+) -> Result<Option<(Now, i64)>, DeskError> {
+    Logins::update(dir, |l| {
+        let lock = if known {
+            let entry = l.lockout.entry(staff_id.to_string()).or_default();
+            entry.failures += 1;
+            let failures = entry.failures;
+            rules::lock_after(failures, now).map(|until| {
+                entry.failures = 0;
+                entry.locked_until = Some(rfc3339(&until));
+                (until, failures)
+            })
+        } else {
+            None
+        };
+        let events = queue(lock.as_ref());
+        let changed = known || !events.is_empty();
+        for e in events {
+            l.queue(e);
+        }
+        (changed, lock)
+    })
+    .map_err(keyring_error)
+}
+
+/// A successful login: the count starts again and any lock is lifted (no write when there was none).
+pub(super) fn clear_failures(dir: &std::path::Path, staff_id: &str) -> Result<(), DeskError> {
+    Logins::update(dir, |l| (l.lockout.remove(staff_id).is_some(), ())).map_err(keyring_error)
+}
+
+pub(super) fn keyring_error(e: crate::keyring::KeyringError) -> DeskError {
+    DeskError::new(ErrorCode::Storage, "密钥文件读写失败，请联系技术支持", format!("keyring: {e}"))
+}
 
 thread_local! {
     /// Argon2 verifications on this thread (for the constant-work test).
     static VERIFICATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
-fn password_matches(password: &str, phc: &str) -> bool {
+pub(super) fn password_matches(password: &str, phc: &str) -> bool {
     VERIFICATIONS.with(|v| v.set(v.get() + 1));
     let parsed = PasswordHash::new(phc).or_else(|_| PasswordHash::new(DUMMY_HASH));
     let ok = parsed.is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok());
@@ -78,8 +127,7 @@ impl Desk {
             return Err(DeskError::bad_credentials());
         }
         let row = staff::get(self.store.conn(), staff_id)?;
-        let lock = staff::locked_until(self.store.conn(), staff_id)?;
-        let locked = rules::still_locked(lock.as_deref(), now);
+        let locked = lock_in_force(&self.dir, staff_id, now)?;
         let password = if password.len() > MAX_PASSWORD_BYTES { "" } else { password };
         let matches = match (&row, locked) {
             (_, Some(_)) => false,
@@ -95,33 +143,38 @@ impl Desk {
             }
             Some(r) => Ok(Session::new(r.staff_id.clone(), r.name.clone(), r.role)),
         };
-        // The counter, the lock and their events commit together: nothing counted without its trace.
-        let outcome = self.store.write(|tx| match outcome {
+        let session = match outcome {
             Ok(s) => {
-                staff::reset_failed_logins(tx, staff_id)?;
-                audit::record(tx, &at, staff_id, "login", &json!({}))?;
-                Ok::<_, DeskError>(Ok(s))
+                clear_failures(&self.dir, staff_id)?;
+                self.store.write(|tx| audit::record(tx, &at, staff_id, "login", &json!({})))?;
+                // An account of a store encrypted from plaintext gets its wrap now that its password is known.
+                self.ensure_wrap(staff_id, password)?;
+                Ok(s)
             }
             Err(e) => {
-                tracing::warn!(staff_id, reason = %e.detail, "login refused");
-                audit::record(tx, &at, staff_id, "login_failed", &json!({ "reason": e.detail }))?;
-                if row.is_none() || e.code == ErrorCode::Locked {
-                    return Ok(Err(e));
-                }
-                let failures = staff::count_failed_login(tx, staff_id)?;
-                match rules::lock_after(failures, now) {
-                    Some(until) => {
-                        staff::lock(tx, staff_id, &rfc3339(&until))?;
-                        audit::record(tx, &at, staff_id, "account_locked", &json!({ "staff_id": staff_id, "failures": failures, "until": rfc3339(&until) }))?;
-                        tracing::warn!(staff_id, failures, "account locked until {until}");
-                        Ok(Err(rules::locked_error(staff_id, &until)))
+                // The counters live beside the store (`logins.json`) so that a login that cannot
+                // open the store (zkctl, the app's first login) is counted by the same rule.
+                let known = row.is_some() && e.code != ErrorCode::Locked;
+                let lock = if known { count_failure(&self.dir, staff_id, true, now, |_| Vec::new())? } else { None };
+                self.store.write(|tx| {
+                    tracing::warn!(staff_id, reason = %e.detail, "login refused");
+                    audit::record(tx, &at, staff_id, "login_failed", &json!({ "reason": e.detail }))?;
+                    if let Some((until, failures)) = &lock {
+                        audit::record(tx, &at, staff_id, "account_locked", &json!({ "staff_id": staff_id, "failures": failures, "until": rfc3339(until) }))?;
                     }
-                    None => Ok(Err(e)),
+                    Ok::<_, DeskError>(())
+                })?;
+                match lock {
+                    Some((until, failures)) => {
+                        tracing::warn!(staff_id, failures, "account locked until {until}");
+                        Err(rules::locked_error(staff_id, &until))
+                    }
+                    None => Err(e),
                 }
             }
-        })?;
+        }?;
         // A reset password lets the account in only to change it (desk::password).
-        self.flag_password_change(outcome?)
+        self.flag_password_change(session)
     }
 
     /// A locked session cannot log out (that would drop the candidate behind the lock); it is
@@ -190,16 +243,15 @@ mod tests {
     #[test]
     fn an_unknown_id_costs_one_verification_like_a_known_one() {
         let dir = tempfile::tempdir().unwrap();
-        let desk = Desk::open(dir.path()).unwrap();
-        let args = NewStaffArgs { staff_id: "S001".into(), name: "张三".into(), role: Role::Counter, password: "right-password".into() };
-        desk.staff_add(&Actor::Bootstrap, &args, &now()).unwrap();
+        let args = NewStaffArgs { staff_id: "A001".into(), name: "张三".into(), role: Role::Supervisor, password: "right-password".into() };
+        let desk = Desk::create(dir.path(), &args, &now()).unwrap().desk;
         let cost = |id: &str| {
             let before = verifications_on_this_thread();
             let e = desk.login(id, "wrong-password", &now()).unwrap_err();
             assert_eq!(e.code, ErrorCode::BadCredentials);
             verifications_on_this_thread() - before
         };
-        assert_eq!(cost("S001"), 1);
+        assert_eq!(cost("A001"), 1);
         assert_eq!(cost("S999"), 1, "unknown id");
         assert_eq!(cost(&"X".repeat(100_000)), 1, "not an id at all");
         assert!(!password_matches("zkdesk-dummy-password-never-valid", DUMMY_HASH), "the dummy hash never lets anyone in");

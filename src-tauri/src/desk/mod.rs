@@ -8,6 +8,7 @@ pub mod counter;
 mod devices;
 mod documents;
 mod password;
+mod keys;
 mod records;
 mod report;
 mod session;
@@ -20,14 +21,16 @@ mod tasks;
 
 pub use devices::{DeviceChoice, DEFAULT_CAMERA, DEFAULT_READER};
 pub use records::demo_card;
+pub use keys::{store_state, StoreState, Unlocked};
 pub use tasks::TaskDecision;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
 
 use crate::domain::eligibility::RefusalCode;
 use crate::domain::DeskError;
+use crate::keyring::DataKey;
 use crate::store::Store;
 
 pub use auth::{hash_password, Actor, Session};
@@ -37,6 +40,11 @@ pub type Now = DateTime<FixedOffset>;
 
 pub struct Desk {
     store: Store,
+    /// The data directory (the keyring and the login counters live beside the store).
+    dir: PathBuf,
+    /// The store's key, kept to wrap it for new and reset accounts; `None` only over a
+    /// plaintext store of an earlier version that has not been encrypted yet.
+    key: Option<DataKey>,
     /// The vendor WLT decoder (chip photos), when one is configured.
     wlt: Option<crate::idcard::wlt::WltDecoder>,
     /// Keys the blacklist's entry keys (`records::entry_key`): random per process, so a key
@@ -45,16 +53,36 @@ pub struct Desk {
 }
 
 impl Desk {
-    pub fn open(data_dir: &Path) -> Result<Self, DeskError> {
-        Ok(Self::from_store(Store::open(data_dir)?))
+    /// Opens the encrypted store with its key (already unwrapped: the GUI's scheduler after the
+    /// first login, tests). People open it with [`Desk::unlock`].
+    pub fn open_with_key(data_dir: &Path, key: &DataKey) -> Result<Self, DeskError> {
+        let desk = Self::over(Store::open(data_dir, key)?, data_dir, Some(key.clone()));
+        desk.append_queued_events()?;
+        Ok(desk)
     }
 
-    pub fn from_store(store: Store) -> Self {
-        Self { store, wlt: crate::idcard::wlt::WltDecoder::from_env(), entry_key_secret: rand::random() }
+    /// A desk over a store opened elsewhere (a plaintext store in tests of the migration).
+    pub fn over(store: Store, data_dir: &Path, key: Option<DataKey>) -> Self {
+        Self {
+            store,
+            dir: data_dir.to_path_buf(),
+            key,
+            wlt: crate::idcard::wlt::WltDecoder::from_env(),
+            entry_key_secret: rand::random(),
+        }
     }
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The data key, for another connection of this process (the sync scheduler).
+    pub fn data_key(&self) -> Option<&DataKey> {
+        self.key.as_ref()
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.dir
     }
 }
 

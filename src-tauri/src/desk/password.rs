@@ -48,13 +48,14 @@ impl Desk {
         })?;
         let hash = hash_password(new)?;
         let at = rfc3339(now);
-        self.store.write(|tx| {
+        // The data key is re-wrapped for the new password in step with the store (desk::keys).
+        self.with_new_wrap(&checked.staff_id, new, || self.store.write(|tx| {
             if !staff::set_own_password(tx, &checked.staff_id, &hash)? {
                 return Err(DeskError::new(ErrorCode::NotLoggedIn, "请重新登录", format!("staff {} no longer exists", checked.staff_id)));
             }
             audit::record(tx, &at, &checked.staff_id, "password_changed", &json!({ "staff_id": checked.staff_id, "was_reset": checked.must_change_password }))?;
             Ok(())
-        })?;
+        }))?;
         let mut session = checked;
         session.must_change_password = false;
         Ok(session)

@@ -1,7 +1,7 @@
 //! The app session and its idle lock. A `Session` is what a login hands out; the GUI keeps it
 //! and passes it back with every command. Locking it (after the idle minutes) keeps everything
 //! the GUI holds with it — the counter's candidate included — but every desk action refuses a
-//! locked session until `unlock` is given the same person's password or a supervisor's
+//! locked session until `unlock_session` is given the same person's password or a supervisor's
 //! credentials. The lock state is a private field, so only this module can set or clear it.
 
 use serde_json::json;
@@ -76,7 +76,7 @@ impl Desk {
     /// original staff member (what the counter confirms stays theirs), the supervisor named in
     /// the audit event. The password is checked by `login`, so a wrong one counts towards the
     /// account's lockout exactly as at the login screen.
-    pub fn unlock(&self, session: &Session, staff_id: &str, password: &str, now: &Now) -> Result<Session, DeskError> {
+    pub fn unlock_session(&self, session: &Session, staff_id: &str, password: &str, now: &Now) -> Result<Session, DeskError> {
         let staff_id = staff_id.trim();
         let by = if staff_id == session.staff_id { UnlockedBy::Owner } else { UnlockedBy::Supervisor };
         let checked = match by {

@@ -9,7 +9,12 @@ use crate::domain::{DeskError, ErrorCode, Role};
 use crate::store::{audit, staff};
 
 impl Desk {
+    /// Adds an account and wraps the data key for it (its password opens the store).
     pub fn staff_add(&self, actor: &Actor, new: &NewStaffArgs, now: &Now) -> Result<StaffInfo, DeskError> {
+        self.with_new_wrap(&new.staff_id, &new.password, || self.insert_staff(actor, new, now))
+    }
+
+    pub(super) fn insert_staff(&self, actor: &Actor, new: &NewStaffArgs, now: &Now) -> Result<StaffInfo, DeskError> {
         self.authorize_admin(actor, "staff add")?;
         validate_staff_id(&new.staff_id)?;
         validate_new_password(&new.password)?;
@@ -94,17 +99,20 @@ impl Desk {
         })
     }
 
-    /// Sets a new password the account must change at its next login.
+    /// Sets a new password the account must change at its next login, and re-wraps the data key
+    /// for it: the old password no longer opens the store.
     pub fn staff_reset_password(&self, actor: &Actor, staff_id: &str, new_password: &str, now: &Now) -> Result<(), DeskError> {
         self.authorize_admin(actor, "staff reset-password")?;
         validate_new_password(new_password)?;
         let hash = hash_password(new_password)?;
-        self.store.write(|tx| {
-            if !staff::reset_password(tx, staff_id, &hash)? {
-                return Err(no_staff(staff_id));
-            }
-            audit::record(tx, &rfc3339(now), actor.audit_name(), "staff_password_reset", &json!({ "staff_id": staff_id }))?;
-            Ok(())
+        self.with_new_wrap(staff_id, new_password, || {
+            self.store.write(|tx| {
+                if !staff::reset_password(tx, staff_id, &hash)? {
+                    return Err(no_staff(staff_id));
+                }
+                audit::record(tx, &rfc3339(now), actor.audit_name(), "staff_password_reset", &json!({ "staff_id": staff_id }))?;
+                Ok::<_, DeskError>(())
+            })
         })
     }
 }

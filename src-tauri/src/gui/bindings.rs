@@ -25,6 +25,9 @@ fn cmd_args<A: TS, R: TS>(name: &'static str, cfg: &Config) -> Command {
 fn commands(cfg: &Config) -> Vec<Command> {
     vec![
         cmd_args::<LoginArgs, SessionInfo>("login", cfg),
+        cmd::<bool>("first_run", cfg),
+        cmd_args::<NewStaffArgs, SessionInfo>("setup_store", cfg),
+        cmd::<Option<String>>("take_recovery_key", cfg),
         cmd::<()>("logout", cfg),
         cmd_args::<ChangePasswordArgs, SessionInfo>("change_password", cfg),
         cmd::<Option<SessionInfo>>("current_session", cfg),

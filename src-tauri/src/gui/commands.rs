@@ -24,6 +24,24 @@ pub fn login(state: State<'_, AppState>, args: LoginArgs) -> Result<SessionInfo,
     state.login(args, &now()).map_err(fail)
 }
 
+/// True when there is no store yet: the login page offers to create the first supervisor.
+#[tauri::command]
+pub fn first_run(state: State<'_, AppState>) -> Result<bool, ErrorInfo> {
+    state.first_run().map_err(fail)
+}
+
+/// The first supervisor: creates the encrypted store and logs them in.
+#[tauri::command]
+pub fn setup_store(state: State<'_, AppState>, args: NewStaffArgs) -> Result<SessionInfo, ErrorInfo> {
+    state.setup(args, &now()).map_err(fail)
+}
+
+/// The recovery key made by setup or by the encryption of an older store, once.
+#[tauri::command]
+pub fn take_recovery_key(state: State<'_, AppState>) -> Option<String> {
+    state.take_recovery_key()
+}
+
 #[tauri::command]
 pub fn logout(state: State<'_, AppState>) -> Result<(), ErrorInfo> {
     state.logout(&now()).map_err(fail)

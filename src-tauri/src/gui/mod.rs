@@ -36,18 +36,24 @@ pub fn run(context: tauri::Context<tauri::Wry>, options: Options) {
                 None => app.path().app_data_dir()?,
             };
             tracing::info!(data_dir = %dir.display(), "opening store");
-            let desk = crate::desk::Desk::open(&dir).map_err(|e| format!("{} ({})", e.message, e.detail))?;
-            let state = AppState::new(desk);
+            // The store is encrypted: it opens at the first login, and what needs it (sync, the
+            // device choice stored in its settings) starts then.
+            let state = AppState::closed(dir.clone());
             let handle = app.handle().clone();
-            state.attach_scheduler(scheduler::Scheduler::start(dir, commands::now, move |e| {
-                if let Err(err) = handle.emit(SYNC_EVENT, &e) {
-                    tracing::warn!("cannot emit sync event: {err}");
-                }
-            }));
-            state.init_devices(options.reader.clone(), options.camera.clone());
+            let (reader, camera) = (options.reader.clone(), options.camera.clone());
+            state.on_open(move |key| {
+                let emitter = handle.clone();
+                let state = handle.state::<AppState>();
+                state.attach_scheduler(scheduler::Scheduler::start(dir, key.clone(), commands::now, move |e| {
+                    if let Err(err) = emitter.emit(SYNC_EVENT, &e) {
+                        tracing::warn!("cannot emit sync event: {err}");
+                    }
+                }));
+                state.init_devices(reader, camera);
+                devices::start_reader(&handle);
+                devices::start_camera(&handle);
+            });
             app.manage(state);
-            devices::start_reader(app.handle());
-            devices::start_camera(app.handle());
             Ok(())
         })
         // Asynchronous: the JPEG is made off the GTK main thread, so a frame being encoded never
@@ -68,6 +74,9 @@ pub fn run(context: tauri::Context<tauri::Wry>, options: Options) {
         })
         .invoke_handler(tauri::generate_handler![
             commands::login,
+            commands::first_run,
+            commands::setup_store,
+            commands::take_recovery_key,
             commands::logout,
             commands::change_password,
             commands::current_session,

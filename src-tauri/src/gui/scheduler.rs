@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use crate::api::{SyncEvent, SyncProgress};
 use crate::desk::{Desk, Now};
+use crate::keyring::DataKey;
 use crate::sync::Progress;
 
 /// The wait between cycles when the setting cannot be read.
@@ -26,13 +27,15 @@ pub struct Scheduler {
 }
 
 impl Scheduler {
-    /// Starts the thread over the store in `data_dir`; `clock` gives the local time; `emit` hears events.
-    pub fn start(data_dir: PathBuf, clock: fn() -> Now, emit: impl Fn(SyncEvent) + Send + 'static) -> Self {
+    /// Starts the thread over the store in `data_dir`, opened with `key` (the app keeps it from
+    /// the first login, so sync goes on after logout and while the screen is locked); `clock`
+    /// gives the local time; `emit` hears events.
+    pub fn start(data_dir: PathBuf, key: DataKey, clock: fn() -> Now, emit: impl Fn(SyncEvent) + Send + 'static) -> Self {
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("sync".into())
             .spawn(move || {
-                let desk = match Desk::open(&data_dir) {
+                let desk = match Desk::open_with_key(&data_dir, &key) {
                     Ok(d) => d,
                     Err(e) => return emit(SyncEvent::Failed { message: e.message }),
                 };

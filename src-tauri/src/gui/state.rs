@@ -8,16 +8,36 @@ use super::scheduler::Scheduler;
 use crate::api::*;
 use crate::camera::preview::Preview;
 use crate::desk::counter::{CardSource, CounterSession};
-use crate::desk::{Actor, DeviceChoice, Desk, Now, Session};
+use crate::desk::{Actor, DeviceChoice, Desk, Now, Session, StoreState, Unlocked};
+use crate::keyring::DataKey;
 use crate::domain::{DeskError, ErrorCode};
 use crate::idcard::reader::ReaderHandle;
 use crate::idcard::IdentityCard;
 
 pub struct AppState {
-    desk: Mutex<Desk>,
+    /// The data directory; the store in it opens at the first login (its key is unwrapped by a
+    /// password) and stays open, with the key in memory, for the app's life.
+    dir: std::path::PathBuf,
+    desk: Mutex<Option<Desk>>,
+    /// Made by the first supervisor's setup or by the encryption of a plaintext store: shown once.
+    recovery_key: Mutex<Option<String>>,
+    /// Runs once, when the store first opens: the scheduler and the devices start with its key.
+    on_open: Mutex<Option<OnOpen>>,
     session: Mutex<Option<Session>>,
     sync: Mutex<Option<Scheduler>>,
     counter: CounterState,
+}
+
+type OnOpen = Box<dyn FnOnce(&DataKey) + Send>;
+
+/// The open desk, borrowed for one command.
+struct DeskGuard<'a>(std::sync::MutexGuard<'a, Option<Desk>>);
+
+impl std::ops::Deref for DeskGuard<'_> {
+    type Target = Desk;
+    fn deref(&self) -> &Desk {
+        self.0.as_ref().expect("checked when the guard was made")
+    }
 }
 
 fn not_logged_in() -> DeskError {
@@ -27,6 +47,19 @@ fn not_logged_in() -> DeskError {
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A panic while holding a lock leaves SQLite consistent (transactions roll back), so keep going.
     m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Puts an opened desk in place; its session, recovery key and key for [`AppState::opened`].
+trait InsertUnlocked {
+    fn insert_unlocked(&mut self, u: Unlocked) -> (Session, Option<String>, Option<DataKey>);
+}
+
+impl InsertUnlocked for std::sync::MutexGuard<'_, Option<Desk>> {
+    fn insert_unlocked(&mut self, u: Unlocked) -> (Session, Option<String>, Option<DataKey>) {
+        let key = u.desk.data_key().cloned();
+        **self = Some(u.desk);
+        (u.session, u.recovery_key, key)
+    }
 }
 
 /// Devices and the counter session: what the counter screen works on.
@@ -41,8 +74,70 @@ struct CounterState {
 }
 
 impl AppState {
+    /// Over a store already open (tests).
     pub fn new(desk: Desk) -> Self {
-        Self { desk: Mutex::new(desk), session: Mutex::default(), sync: Mutex::default(), counter: CounterState::default() }
+        let dir = desk.data_dir().to_path_buf();
+        Self::with(dir, Some(desk))
+    }
+
+    /// The app at start: nothing is open until someone logs in.
+    pub fn closed(dir: std::path::PathBuf) -> Self {
+        Self::with(dir, None)
+    }
+
+    fn with(dir: std::path::PathBuf, desk: Option<Desk>) -> Self {
+        Self {
+            dir,
+            desk: Mutex::new(desk),
+            recovery_key: Mutex::default(),
+            on_open: Mutex::default(),
+            session: Mutex::default(),
+            sync: Mutex::default(),
+            counter: CounterState::default(),
+        }
+    }
+
+    /// What to start once the store is open (given its key).
+    pub fn on_open(&self, f: impl FnOnce(&DataKey) + Send + 'static) {
+        *lock(&self.on_open) = Some(Box::new(f));
+    }
+
+    /// True when the data directory has no store yet: the login page offers to create the first
+    /// supervisor (and with it the store and its key).
+    pub fn first_run(&self) -> Result<bool, DeskError> {
+        if lock(&self.desk).is_some() {
+            return Ok(false);
+        }
+        Ok(crate::desk::store_state(&self.dir)? == StoreState::Empty)
+    }
+
+    /// The first supervisor on an empty data directory: creates the store; logs them in.
+    pub fn setup(&self, args: NewStaffArgs, now: &Now) -> Result<SessionInfo, DeskError> {
+        let mut g = lock(&self.desk);
+        if g.is_some() {
+            return Err(DeskError::new(ErrorCode::Conflict, "本工作站已有数据库，请登录", "setup with the store open"));
+        }
+        let u = Desk::create(&self.dir, &args, now)?;
+        let parts = g.insert_unlocked(u);
+        drop(g);
+        Ok((&self.opened(parts)).into())
+    }
+
+    /// The recovery key made by the last setup or encryption, once; `None` afterwards.
+    pub fn take_recovery_key(&self) -> Option<String> {
+        lock(&self.recovery_key).take()
+    }
+
+    /// Keeps the session and the recovery key, and starts what waits for the open store.
+    fn opened(&self, (session, recovery, key): (Session, Option<String>, Option<DataKey>)) -> Session {
+        *lock(&self.session) = Some(session.clone());
+        if recovery.is_some() {
+            *lock(&self.recovery_key) = recovery;
+        }
+        if let (Some(key), Some(f)) = (key, lock(&self.on_open).take()) {
+            f(&key);
+        }
+        session
     }
 
     /// Background sync; without one (tests), sync requests are ignored.
@@ -56,8 +151,12 @@ impl AppState {
         }
     }
 
-    fn desk(&self) -> std::sync::MutexGuard<'_, Desk> {
-        lock(&self.desk)
+    fn desk(&self) -> Result<DeskGuard<'_>, DeskError> {
+        let g = lock(&self.desk);
+        if g.is_none() {
+            return Err(not_logged_in());
+        }
+        Ok(DeskGuard(g))
     }
 
     /// The session every command acts for: there must be one, and desk must find it unlocked.
@@ -76,8 +175,18 @@ impl AppState {
         (&lock(&self.counter.session).view()).into()
     }
 
+    /// The first login opens the store (the password unwraps its key; a plaintext store of an
+    /// earlier version is encrypted when a supervisor logs in); later ones check the account.
     pub fn login(&self, args: LoginArgs, now: &Now) -> Result<SessionInfo, DeskError> {
-        let s = self.desk().login(args.staff_id.trim(), &args.password, now)?;
+        let mut g = lock(&self.desk);
+        let Some(desk) = g.as_ref() else {
+            let u = Desk::unlock(&self.dir, args.staff_id.trim(), &args.password, now)?;
+            let parts = g.insert_unlocked(u);
+            drop(g);
+            return Ok((&self.opened(parts)).into());
+        };
+        let s = desk.login(args.staff_id.trim(), &args.password, now)?;
+        drop(g);
         // A login replacing a held session (the UI never offers one over the lock) starts with
         // an empty counter, so nobody sees a candidate taken in by someone else.
         if lock(&self.session).replace(s.clone()).is_some() {
@@ -90,7 +199,7 @@ impl AppState {
     /// desk refuses everything for the session until it is unlocked. Sync goes on.
     pub fn lock_session(&self, now: &Now) -> Result<SessionInfo, DeskError> {
         let s = self.held_session()?;
-        let locked = self.desk().lock(&s, now)?;
+        let locked = self.desk()?.lock(&s, now)?;
         *lock(&self.session) = Some(locked.clone());
         Ok((&locked).into())
     }
@@ -98,7 +207,7 @@ impl AppState {
     /// Unlocks with the session's own password or a supervisor's credentials (desk decides).
     pub fn unlock_session(&self, args: UnlockArgs, now: &Now) -> Result<SessionInfo, DeskError> {
         let s = self.held_session()?;
-        let open = self.desk().unlock(&s, &args.staff_id, &args.password, now)?;
+        let open = self.desk()?.unlock_session(&s, &args.staff_id, &args.password, now)?;
         *lock(&self.session) = Some(open.clone());
         Ok((&open).into())
     }
@@ -106,7 +215,7 @@ impl AppState {
     /// The password change a reset forces; the session it returns is free to work.
     pub fn change_password(&self, args: ChangePasswordArgs, now: &Now) -> Result<SessionInfo, DeskError> {
         let s = self.session()?;
-        let changed = self.desk().change_password(&s, &args.old_password, &args.new_password, now)?;
+        let changed = self.desk()?.change_password(&s, &args.old_password, &args.new_password, now)?;
         *lock(&self.session) = Some(changed.clone());
         Ok((&changed).into())
     }
@@ -116,7 +225,7 @@ impl AppState {
     pub fn logout(&self, now: &Now) -> Result<(), DeskError> {
         let held = lock(&self.session).clone();
         if let Some(s) = &held {
-            self.desk().logout(s, now)?;
+            self.desk()?.logout(s, now)?;
         }
         *lock(&self.session) = None;
         *lock(&self.counter.session) = CounterSession::new();
@@ -129,22 +238,22 @@ impl AppState {
 
     pub fn status_bar(&self) -> Result<StatusBar, DeskError> {
         self.session()?;
-        self.desk().status_bar()
+        self.desk()?.status_bar()
     }
 
     pub fn staff_list(&self) -> Result<Vec<StaffInfo>, DeskError> {
         let actor = Actor::Staff(self.session()?);
-        self.desk().staff_list(&actor)
+        self.desk()?.staff_list(&actor)
     }
 
     pub fn staff_add(&self, args: NewStaffArgs, now: &Now) -> Result<StaffInfo, DeskError> {
         let actor = Actor::Staff(self.session()?);
-        self.desk().staff_add(&actor, &args, now)
+        self.desk()?.staff_add(&actor, &args, now)
     }
 
     pub fn staff_disable(&self, args: StaffIdArgs, now: &Now) -> Result<(), DeskError> {
         let actor = Actor::Staff(self.session()?);
-        self.desk().staff_disable(&actor, &args.staff_id, now)
+        self.desk()?.staff_disable(&actor, &args.staff_id, now)
     }
 
     pub fn sync_now(&self) -> Result<(), DeskError> {
@@ -155,12 +264,12 @@ impl AppState {
 
     pub fn sync_page(&self) -> Result<SyncPage, DeskError> {
         self.session()?;
-        self.desk().sync_page()
+        self.desk()?.sync_page()
     }
 
     pub fn enroll_station(&self, args: EnrollArgs, now: &Now) -> Result<StationInfo, DeskError> {
         let actor = Actor::Staff(self.session()?);
-        let info = self.desk().enroll_station(&actor, &args.server_url, &args.code, &args.device_name, now)?;
+        let info = self.desk()?.enroll_station(&actor, &args.server_url, &args.code, &args.device_name, now)?;
         self.trigger_sync(true);
         Ok(info)
     }
@@ -169,7 +278,7 @@ impl AppState {
 impl AppState {
     /// The device choice: command-line arguments win over the stored settings.
     pub fn init_devices(&self, reader: Option<String>, camera: Option<String>) {
-        let choice = self.desk().device_choice(reader.clone(), camera.clone()).unwrap_or_else(|e| {
+        let choice = self.desk().and_then(|d| d.device_choice(reader.clone(), camera.clone())).unwrap_or_else(|e| {
             tracing::warn!("device settings unreadable, using defaults: {}", e.detail);
             DeviceChoice {
                 reader: reader.unwrap_or_else(|| crate::desk::DEFAULT_READER.into()),
@@ -235,7 +344,7 @@ impl AppState {
             }
         };
         let mut s = lock(&self.counter.session);
-        if let Err(e) = self.desk().counter_card(&mut s, &staff, card, CardSource::Chip, now) {
+        if let Err(e) = self.desk().and_then(|d| d.counter_card(&mut s, &staff, card, CardSource::Chip, now)) {
             tracing::warn!("card read: {}", e.detail);
             s.set_notice(e.message);
         }
@@ -255,7 +364,7 @@ impl AppState {
             .and_then(|p| p.capture())
             .ok_or_else(|| DeskError::new(ErrorCode::InvalidInput, "摄像头没有画面，请检查摄像头", "no camera frame to capture"))?;
         let mut s = lock(&self.counter.session);
-        self.desk().counter_capture(&mut s, &image::DynamicImage::ImageRgb8((*frame).clone()))?;
+        self.desk()?.counter_capture(&mut s, &image::DynamicImage::ImageRgb8((*frame).clone()))?;
         Ok((&s.view()).into())
     }
 
@@ -263,7 +372,7 @@ impl AppState {
         let staff = self.session()?;
         {
             let mut s = lock(&self.counter.session);
-            self.desk().counter_confirm(&mut s, &staff, &uuid::Uuid::now_v7().to_string(), now)?;
+            self.desk()?.counter_confirm(&mut s, &staff, &uuid::Uuid::now_v7().to_string(), now)?;
         }
         self.trigger_sync(false);
         Ok(self.counter_view_now())
@@ -282,14 +391,14 @@ impl AppState {
             .find(|f| FlagName::from(*f) == a.flag)
             .expect("every transport flag names a core flag");
         let mut s = lock(&self.counter.session);
-        self.desk().counter_override(&mut s, flag, &a.supervisor_id, &a.password, now)?;
+        self.desk()?.counter_override(&mut s, flag, &a.supervisor_id, &a.password, now)?;
         Ok((&s.view()).into())
     }
 
     pub fn counter_manual(&self, a: ManualArgs, now: &Now) -> Result<CounterView, DeskError> {
         let staff = self.session()?;
         let mut s = lock(&self.counter.session);
-        let d = self.desk();
+        let d = self.desk()?;
         match a.registration_id.as_deref().filter(|r| !r.is_empty()) {
             Some(reg) => d.counter_manual_registration(&mut s, &staff, reg, &a.supervisor_id, &a.password, now)?,
             None => d.counter_manual(&mut s, &staff, &a.id_number, &a.supervisor_id, &a.password, now)?,
@@ -304,13 +413,13 @@ impl AppState {
             .decode(a.content_base64.as_bytes())
             .map_err(|e| DeskError::invalid("文件内容无效", e.to_string()))?;
         let mut s = lock(&self.counter.session);
-        self.desk().counter_attach_report(&mut s, &a.media_type, &bytes)?;
+        self.desk()?.counter_attach_report(&mut s, &a.media_type, &bytes)?;
         Ok((&s.view()).into())
     }
 
     pub fn counter_search(&self, a: QueryArgs, now: &Now) -> Result<Vec<SearchHit>, DeskError> {
         let staff = self.session()?;
-        Ok(self.desk().search(&staff, &a.query, now)?.iter().map(Into::into).collect())
+        Ok(self.desk()?.search(&staff, &a.query, now)?.iter().map(Into::into).collect())
     }
 
     pub fn password_reset(&self, now: &Now) -> Result<ResetSlip, DeskError> {
@@ -318,19 +427,19 @@ impl AppState {
         let view = lock(&self.counter.session).view();
         let card = view.card.ok_or_else(|| DeskError::invalid("请先刷考生身份证", "password reset without a card"))?;
         let source = view.card_source.unwrap_or(CardSource::Manual);
-        let slip = self.desk().password_reset(&staff, &card.id_number, source, &uuid::Uuid::now_v7().to_string(), now)?;
+        let slip = self.desk()?.password_reset(&staff, &card.id_number, source, &uuid::Uuid::now_v7().to_string(), now)?;
         self.trigger_sync(false);
         Ok(slip)
     }
 
     pub fn confirmations_today(&self, now: &Now) -> Result<Vec<ConfirmationRow>, DeskError> {
         let staff = self.session()?;
-        self.desk().confirmations_on(&staff, crate::domain::office_day::of(now))
+        self.desk()?.confirmations_on(&staff, crate::domain::office_day::of(now))
     }
 
     pub fn receipt(&self, a: IdArgs) -> Result<Receipt, DeskError> {
         self.session()?;
-        self.desk().receipt(&a.id)
+        self.desk()?.receipt(&a.id)
     }
 
     /// The demo's simulated reader: place card `index` of its file.
@@ -373,7 +482,7 @@ impl AppState {
     pub fn set_devices(&self, a: DeviceArgs, now: &Now) -> Result<(), DeskError> {
         let s = self.session()?;
         let choice = DeviceChoice { reader: a.reader, camera: a.camera };
-        self.desk().set_device_choice(&s, &choice, now)?;
+        self.desk()?.set_device_choice(&s, &choice, now)?;
         // Stop the old devices before the new ones start.
         lock(&self.counter.reader).take();
         lock(&self.counter.camera).take();
@@ -386,74 +495,74 @@ impl AppState {
 impl AppState {
     pub fn day_report(&self, a: DayFilter, now: &Now) -> Result<DayReport, DeskError> {
         let s = self.session()?;
-        self.desk().day_report(&s, &a, now)
+        self.desk()?.day_report(&s, &a, now)
     }
 
     pub fn confirmation_detail(&self, a: IdArgs) -> Result<ConfirmationDetail, DeskError> {
         let s = self.session()?;
-        self.desk().confirmation_detail(&s, &a.id)
+        self.desk()?.confirmation_detail(&s, &a.id)
     }
 
     pub fn signoff(&self, a: SignoffArgs, now: &Now) -> Result<(), DeskError> {
         let s = self.session()?;
-        self.desk().signoff(&s, &a.confirmation_id, a.note.as_deref(), now)
+        self.desk()?.signoff(&s, &a.confirmation_id, a.note.as_deref(), now)
     }
 
     pub fn revoke(&self, a: RevokeArgs, now: &Now) -> Result<RevokeResult, DeskError> {
         let s = self.session()?;
-        let r = self.desk().revoke(&s, &a.confirmation_id, &a.reason, &uuid::Uuid::now_v7().to_string(), now)?;
+        let r = self.desk()?.revoke(&s, &a.confirmation_id, &a.reason, &uuid::Uuid::now_v7().to_string(), now)?;
         self.trigger_sync(false);
         Ok(r)
     }
 
     pub fn reconcile(&self, a: DateArgs, now: &Now) -> Result<ReconcileReport, DeskError> {
         let s = self.session()?;
-        self.desk().reconcile(&s, &a.date, now)
+        self.desk()?.reconcile(&s, &a.date, now)
     }
 
     pub fn staff_enable(&self, a: StaffIdArgs, now: &Now) -> Result<(), DeskError> {
         let actor = Actor::Staff(self.session()?);
-        self.desk().staff_enable(&actor, &a.staff_id, now)
+        self.desk()?.staff_enable(&actor, &a.staff_id, now)
     }
 
     pub fn staff_edit(&self, a: StaffEditArgs, now: &Now) -> Result<StaffInfo, DeskError> {
         let actor = Actor::Staff(self.session()?);
-        self.desk().staff_edit(&actor, &a.staff_id, a.name.as_deref(), a.role, now)
+        self.desk()?.staff_edit(&actor, &a.staff_id, a.name.as_deref(), a.role, now)
     }
 
     pub fn staff_reset_password(&self, a: PasswordResetArgs, now: &Now) -> Result<(), DeskError> {
         let actor = Actor::Staff(self.session()?);
-        self.desk().staff_reset_password(&actor, &a.staff_id, &a.new_password, now)
+        self.desk()?.staff_reset_password(&actor, &a.staff_id, &a.new_password, now)
     }
 
     pub fn blacklist_list(&self) -> Result<Vec<BlacklistEntry>, DeskError> {
         let actor = Actor::Staff(self.session()?);
-        self.desk().blacklist_list(&actor)
+        self.desk()?.blacklist_list(&actor)
     }
 
     pub fn blacklist_add(&self, a: BlacklistArgs, now: &Now) -> Result<(), DeskError> {
         let actor = Actor::Staff(self.session()?);
-        self.desk().blacklist_add(&actor, &a.id_number, a.reason.as_deref().unwrap_or(""), now)
+        self.desk()?.blacklist_add(&actor, &a.id_number, a.reason.as_deref().unwrap_or(""), now)
     }
 
     pub fn blacklist_remove_entry(&self, a: BlacklistKeyArgs, now: &Now) -> Result<bool, DeskError> {
         let actor = Actor::Staff(self.session()?);
-        self.desk().blacklist_remove_entry(&actor, &a.key, now)
+        self.desk()?.blacklist_remove_entry(&actor, &a.key, now)
     }
 
     pub fn blacklist_remove(&self, a: BlacklistArgs, now: &Now) -> Result<bool, DeskError> {
         let actor = Actor::Staff(self.session()?);
-        self.desk().blacklist_remove(&actor, &a.id_number, now)
+        self.desk()?.blacklist_remove(&actor, &a.id_number, now)
     }
 
     pub fn settings_show(&self) -> Result<Vec<SettingInfo>, DeskError> {
         let s = self.session()?;
-        self.desk().settings_show(&s)
+        self.desk()?.settings_show(&s)
     }
 
     pub fn settings_set(&self, a: SettingArgs, now: &Now) -> Result<(), DeskError> {
         let s = self.session()?;
-        self.desk().settings_set(&s, &a.key, &a.value, now)
+        self.desk()?.settings_set(&s, &a.key, &a.value, now)
     }
 }
 
@@ -461,12 +570,12 @@ impl AppState {
 impl AppState {
     pub fn tasks_list(&self, a: TaskFilter) -> Result<Vec<TaskItem>, DeskError> {
         let s = self.session()?;
-        self.desk().tasks_list(&s, &a)
+        self.desk()?.tasks_list(&s, &a)
     }
 
     pub fn task_show(&self, a: IdArgs, now: &Now) -> Result<TaskDetail, DeskError> {
         let s = self.session()?;
-        self.desk().task_show(&s, &a.id, now)
+        self.desk()?.task_show(&s, &a.id, now)
     }
 
     pub fn task_decide(&self, a: TaskDecideArgs, now: &Now) -> Result<TaskDecided, DeskError> {
@@ -478,7 +587,7 @@ impl AppState {
             reason_code: a.reason_code.as_deref(),
             comment: a.comment.as_deref(),
         };
-        let d = self.desk().task_decide(&s, &decision, &id, now)?;
+        let d = self.desk()?.task_decide(&s, &decision, &id, now)?;
         self.trigger_sync(false);
         Ok(d)
     }
@@ -487,26 +596,26 @@ impl AppState {
 impl AppState {
     pub fn report_range(&self, a: RangeArgs, now: &Now) -> Result<RangeReport, DeskError> {
         let s = self.session()?;
-        self.desk().report_range(&s, &a.from, &a.to, now)
+        self.desk()?.report_range(&s, &a.from, &a.to, now)
     }
 }
 
 impl AppState {
     pub fn receipt_by_registration(&self, a: RegistrationIdArgs) -> Result<Receipt, DeskError> {
         let s = self.session()?;
-        self.desk().receipt_for_registration(&s, &a.registration_id)
+        self.desk()?.receipt_for_registration(&s, &a.registration_id)
     }
 
     /// Saves the receipt as a PDF in today's folder and prints it on the chosen printer.
     pub fn print_receipt(&self, a: IdArgs, now: &Now) -> Result<PrintOutcome, DeskError> {
         let s = self.session()?;
-        self.desk().print_receipt(&s, &a.id, now)
+        self.desk()?.print_receipt(&s, &a.id, now)
     }
 
     /// Saves and prints the slip of an in-person password reset.
     pub fn print_reset_slip(&self, a: ResetSlip, now: &Now) -> Result<PrintOutcome, DeskError> {
         let s = self.session()?;
-        let d = self.desk();
+        let d = self.desk()?;
         let pdf = d.reset_slip_pdf(&s, &a)?;
         d.save_and_print(&s, &format!("密码重置-{}.pdf", a.request_id), &pdf, &format!("reset slip {}", a.request_id), now)
     }
@@ -521,7 +630,7 @@ impl AppState {
 impl AppState {
     pub fn export_report(&self, a: ExportArgs, now: &Now) -> Result<SavedFile, DeskError> {
         let s = self.session()?;
-        let path = self.desk().export_report(&s, &a.from, &a.to, &a.format, now)?;
+        let path = self.desk()?.export_report(&s, &a.from, &a.to, &a.format, now)?;
         Ok(SavedFile { path: path.display().to_string() })
     }
 }
@@ -529,6 +638,6 @@ impl AppState {
 impl AppState {
     pub fn ui_settings(&self) -> Result<UiSettings, DeskError> {
         let s = self.session()?;
-        self.desk().ui_settings(&s)
+        self.desk()?.ui_settings(&s)
     }
 }

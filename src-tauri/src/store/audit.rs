@@ -123,10 +123,12 @@ pub fn hash_at(conn: &Connection, seq: i64) -> rusqlite::Result<Option<String>> 
     conn.query_row("SELECT hash FROM audit_event WHERE seq = ?1", [seq], |r| r.get(0)).optional()
 }
 
-/// Appends and records the tip; the normal entry point.
+/// Appends and records the tip; the normal entry point. The tip never goes down: after a cut
+/// tail, the next event (the login of whoever runs `audit verify`, say) must not hide the cut.
 pub fn record(conn: &Connection, at: &str, actor: &str, kind: &str, detail: &serde_json::Value) -> rusqlite::Result<i64> {
     let seq = append(conn, at, actor, kind, detail)?;
-    super::settings::set::<super::settings::AuditTip>(conn, &seq)?;
+    let tip = super::settings::get::<super::settings::AuditTip>(conn)?.unwrap_or(0).max(seq);
+    super::settings::set::<super::settings::AuditTip>(conn, &tip)?;
     Ok(seq)
 }
 

@@ -163,7 +163,7 @@ mod tests {
     #[test]
     fn typed_round_trip_and_garbage_reads_as_unset() {
         let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::Store::open(dir.path()).unwrap();
+        let store = crate::store::Store::open(dir.path(), &crate::keyring::DataKey::random()).unwrap();
         let c = store.conn();
         assert_eq!(get::<ClockOffsetMs>(c).unwrap(), None);
         set::<ClockOffsetMs>(c, &-1500).unwrap();

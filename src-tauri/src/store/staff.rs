@@ -105,6 +105,15 @@ pub fn reset_password(conn: &Connection, staff_id: &str, password_hash: &str) ->
     Ok(n == 1)
 }
 
+/// A password the account chose itself (recovery): no change required at the next login.
+pub fn set_password(conn: &Connection, staff_id: &str, password_hash: &str) -> rusqlite::Result<bool> {
+    let n = conn.execute(
+        "UPDATE staff SET password_hash = ?2, must_change_password = 0, failed_logins = 0 WHERE staff_id = ?1",
+        params![staff_id, password_hash],
+    )?;
+    Ok(n == 1)
+}
+
 pub fn must_change_password(conn: &Connection, staff_id: &str) -> rusqlite::Result<bool> {
     conn.query_row("SELECT must_change_password FROM staff WHERE staff_id = ?1", [staff_id], |r| r.get::<_, i64>(0))
         .optional()

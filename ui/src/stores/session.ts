@@ -36,6 +36,15 @@ export const useSessionStore = defineStore("session", () => {
     session.value = await commands.change_password({ old_password: oldPassword, new_password: newPassword });
   }
 
+  /** The first supervisor on a new workstation: creates the encrypted store and logs them in. */
+  async function setup(staffId: string, name: string, password: string): Promise<SessionInfo> {
+    useCounterStore().reset();
+    const s = await commands.setup_store({ staff_id: staffId, name, role: "supervisor", password });
+    session.value = s;
+    checked.value = true;
+    return s;
+  }
+
   async function logout(): Promise<void> {
     // Only unlocking leads away from the lock (the core refuses to log a locked session out).
     if (locked.value) return;
@@ -59,5 +68,5 @@ export const useSessionStore = defineStore("session", () => {
     return s;
   }
 
-  return { session, checked, isSupervisor, mustChangePassword, locked, restore, login, changePassword, logout, lock, unlock };
+  return { session, checked, isSupervisor, mustChangePassword, locked, restore, login, setup, changePassword, logout, lock, unlock };
 });
