@@ -218,7 +218,8 @@ impl Harness {
     /// Whether `staff_id` logs in with `password` (through `zkctl`, as staff would).
     fn logs_in(&self, staff_id: &str, password: &str) -> Result<bool, String> {
         let out = self.zkctl(&["--json", "lookup", &self.probe_id, "--staff", staff_id], &[("ZKDESK_PASSWORD", password)]);
-        if out.status.success() {
+        // A reset password lets the account in only to change it: the password was taken.
+        if out.status.success() || String::from_utf8_lossy(&out.stdout).contains("PASSWORD_CHANGE_REQUIRED") {
             return Ok(true);
         }
         // zkctl answers a refused login as the contract's NOT_AUTHORIZED, with the login's message.
@@ -238,11 +239,11 @@ impl Harness {
 
     /// After every kill: the store opens, the audit chain verifies, every fact is whole.
     fn check_store(&self) -> Result<(), String> {
-        let status = self.zkctl(&["--json", "status"], &[]);
+        let status = self.zkctl(&["--json", "status", "--supervisor", "A001"], &[SUPERVISOR]);
         if !status.status.success() {
             return Err(format!("the store does not open: {}", String::from_utf8_lossy(&status.stderr)));
         }
-        let verify = self.zkctl(&["--json", "audit", "verify"], &[]);
+        let verify = self.zkctl(&["--json", "audit", "verify", "--supervisor", "A001"], &[SUPERVISOR]);
         if !verify.status.success() {
             return Err(format!("`zkctl audit verify` failed: {} {}", String::from_utf8_lossy(&verify.stdout), String::from_utf8_lossy(&verify.stderr)));
         }
@@ -370,7 +371,7 @@ fn revoke_settle(h: &mut Harness, run: &Run, exited_ok: Option<bool>) -> Result<
 // ---- sync: whatever is pending, against a faulty network ----
 
 fn sync_next(_: &mut Harness) -> Option<Run> {
-    Some(Run { args: strings(&["--json", "sync"]), env: vec![], target: Target::Nothing })
+    Some(Run { args: strings(&["--json", "sync", "--supervisor", "A001"]), env: env(&[SUPERVISOR]), target: Target::Nothing })
 }
 
 fn sync_settle(_: &mut Harness, _: &Run, _: Option<bool>) -> Result<Option<bool>, String> {
@@ -531,7 +532,7 @@ fn sigkills_under_network_faults_lose_and_double_nothing() {
         st.writes = writes;
     };
     set(&mut stats[index("confirm")], measure(&mut h, index("confirm"), 5));
-    ok("clean sync", h.zkctl(&["--json", "sync"], &[]));
+    ok("clean sync", h.zkctl(&["--json", "sync", "--supervisor", "A001"], &[SUPERVISOR]));
     for name in ["revoke", "staff reset-password", "staff add"] {
         set(&mut stats[index(name)], measure(&mut h, index(name), 4));
     }
@@ -601,8 +602,8 @@ fn sigkills_under_network_faults_lose_and_double_nothing() {
     h.sim.state.set_faults(Faults::none());
     let mut settled = false;
     for _ in 0..12 {
-        let _ = h.zkctl(&["--json", "sync"], &[]);
-        let status = ok("status", h.zkctl(&["--json", "status"], &[]));
+        let _ = h.zkctl(&["--json", "sync", "--supervisor", "A001"], &[SUPERVISOR]);
+        let status = ok("status", h.zkctl(&["--json", "status", "--supervisor", "A001"], &[SUPERVISOR]));
         if status["outbox_pending"] == 0 && status["outbox_parked"] == 0 {
             settled = true;
             break;

@@ -225,7 +225,7 @@ fn staff_and_settings_are_managed_with_their_guards() {
     let blocked = zkctl(d, &["--json", "lookup", &someone, "--staff", "S001"], &reset_env);
     assert_eq!(blocked.status.code(), Some(1));
     let answer: Value = serde_json::from_slice(&blocked.stdout).unwrap();
-    assert_eq!(answer["error"]["code"], "PASSWORD_CHANGE_REQUIRED", "{answer}");
+    assert_eq!(answer["refused"]["code"], "PASSWORD_CHANGE_REQUIRED", "{answer}");
     let same = zkctl(d, &["--json", "staff", "change-password", "--staff", "S001"], &[("ZKDESK_PASSWORD", "chongzhi-2026"), ("ZKDESK_NEW_PASSWORD", "chongzhi-2026")]);
     assert_eq!(same.status.code(), Some(1), "the new password may not equal the old");
     let changed = ok("change-password", zkctl(d, &["--json", "staff", "change-password", "--staff", "S001"], &reset_env));
