@@ -10,7 +10,7 @@ use zkdesk::domain::registration::{Major, PriorEducation, Registration};
 use zkdesk::domain::ErrorCode;
 use zkdesk::gui::AppState;
 use zkdesk::photo::{face::FaceDetector, Spec};
-use zkdesk::store::{audit, registrations, station};
+use zkdesk::store::{audit, registrations};
 use zkdesk_tests::cards::with_check;
 use zkdesk_tests::fixtures::card_for;
 use zkdesk_tests::photos;
@@ -53,34 +53,11 @@ fn reg(id_number: &str, name: &str) -> Registration {
 /// A station of 江岸区 with supervisor A001, counter staff S001 and S002, one candidate and a
 /// number block.
 fn station_desk() -> (tempfile::TempDir, Desk, Registration) {
-    let dir = tempfile::tempdir().unwrap();
-    let (desk, sup) = zkdesk_tests::fixtures::new_store(dir.path());
-    let now = at(NOW);
-    let add = |actor: &Actor, id: &str, name: &str, role: Role, pw: &str| {
-        desk.staff_add(actor, &NewStaffArgs { staff_id: id.into(), name: name.into(), role, password: pw.into() }, &now).unwrap();
-    };
-    let sup = Actor::Staff(sup);
-    add(&sup, "S001", "李受理", Role::Counter, "shouli-2026");
-    add(&sup, "S002", "赵受理", Role::Counter, "zhaoshou-2026");
-    station::put(
-        desk.store().conn(),
-        &station::StationRow {
-            station_id: "ST-420102-01".into(),
-            server_url: "http://127.0.0.1:1/api".into(),
-            token: "t".into(),
-            region_code: "4201".into(),
-            region_name: "武汉市".into(),
-            county_code: "420102".into(),
-            county_name: "江岸区".into(),
-            office_name: "武汉市江岸区自学考试办公室".into(),
-            device_name: "test".into(),
-            enrolled_at: NOW.into(),
-            token_revoked: false,
-        },
-    )
-    .unwrap();
     let r = reg(&with_check("42010219900307001"), "张三");
-    registrations::apply(desk.store().conn(), &r).unwrap();
+    let zkdesk_tests::station::CounterStation { dir, desk, .. } = zkdesk_tests::station::counter_station(std::slice::from_ref(&r));
+    let sup = Actor::Staff(desk.login("A001", "zhuguan-2026", &at(NOW)).unwrap());
+    let s002 = NewStaffArgs { staff_id: "S002".into(), name: "赵受理".into(), role: Role::Counter, password: "zhaoshou-2026".into() };
+    desk.staff_add(&sup, &s002, &at(NOW)).unwrap();
     desk.store()
         .conn()
         .execute("INSERT INTO number_block VALUES ('B1', 'q1', '0102271', 101, 110, 101, '2027-04-30T23:59:59+08:00', ?1)", [NOW])

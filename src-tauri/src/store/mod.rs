@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 use crate::domain::DeskError;
+use crate::files::restrict;
 use crate::keyring::DataKey;
 
 /// The file name inside the data directory.
@@ -213,17 +214,6 @@ fn restrict_files(data_dir: &Path) -> std::io::Result<()> {
             restrict(&f, 0o600)?;
         }
     }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn restrict(path: &Path, mode: u32) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-}
-
-#[cfg(not(unix))]
-fn restrict(_path: &Path, _mode: u32) -> std::io::Result<()> {
     Ok(())
 }
 
