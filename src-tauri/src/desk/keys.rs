@@ -288,7 +288,10 @@ impl Desk {
         let value = write();
         Keyring::update(&self.dir, |k| {
             match &value {
-                Ok(_) => k.promote_pending(staff_id),
+                Ok(_) if k.pending.contains_key(staff_id) => k.promote_pending(staff_id),
+                // Another process's login settled our pending wrap away meanwhile (it saw the
+                // old password still in the store): seal it again, the store has the new one now.
+                Ok(_) => k.set_wrap(key, staff_id, password)?,
                 Err(_) => drop(k.pending.remove(staff_id)),
             }
             Ok(())
