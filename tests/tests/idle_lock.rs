@@ -6,7 +6,7 @@ use chrono::{DateTime, FixedOffset};
 use zkdesk::api::{LoginArgs, NewStaffArgs, Role, UnlockArgs};
 use zkdesk::desk::counter::{CardSource, CounterSession, Stage};
 use zkdesk::desk::{Actor, Desk, Session};
-use zkdesk::domain::registration::{Major, PriorEducation, Registration};
+use zkdesk::domain::registration::Registration;
 use zkdesk::domain::ErrorCode;
 use zkdesk::gui::AppState;
 use zkdesk::photo::{face::FaceDetector, Spec};
@@ -14,6 +14,7 @@ use zkdesk::store::{audit, registrations};
 use zkdesk_tests::cards::with_check;
 use zkdesk_tests::fixtures::card_for;
 use zkdesk_tests::photos;
+use zkdesk_tests::station::counter_registration;
 
 fn at(s: &str) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(s).unwrap()
@@ -22,38 +23,10 @@ fn at(s: &str) -> DateTime<FixedOffset> {
 const NOW: &str = "2026-11-22T10:00:00+08:00";
 const LATER: &str = "2026-11-22T10:20:00+08:00";
 
-fn reg(id_number: &str, name: &str) -> Registration {
-    Registration {
-        registration_id: "R2027010200001".into(),
-        version: 1,
-        kind: zkdesk::domain::registration::RegistrationKind::parse("new"),
-        status: zkdesk::domain::registration::RegistrationStatus::parse("pre_registered"),
-        id_type: "resident".into(),
-        id_number: id_number.into(),
-        name: name.into(),
-        gender: "1".into(),
-        birth_date: "1990-03-07".into(),
-        phone_masked: Some("138****1234".into()),
-        region_code: "4201".into(),
-        county_code: "420102".into(),
-        major: Major { code: "050101".into(), name: "汉语言文学".into(), level: "本科".into() },
-        chief_university: Some("华中师范大学".into()),
-        upgrade: false,
-        prior_education: PriorEducation {
-            status: zkdesk::domain::registration::PriorEducationStatus::parse("not_required"),
-            school: None,
-            certificate_no: None,
-        },
-        admission_number: None,
-        online_attempts: Some(1),
-        updated_at: "2026-11-20T21:04:11+08:00".into(),
-    }
-}
-
 /// A station of 江岸区 with supervisor A001, counter staff S001 and S002, one candidate and a
 /// number block.
 fn station_desk() -> (tempfile::TempDir, Desk, Registration) {
-    let r = reg(&with_check("42010219900307001"), "张三");
+    let r = counter_registration(1, &with_check("42010219900307001"), "张三");
     let zkdesk_tests::station::CounterStation { dir, desk, .. } = zkdesk_tests::station::counter_station(std::slice::from_ref(&r));
     let sup = Actor::Staff(desk.login("A001", "zhuguan-2026", &at(NOW)).unwrap());
     let s002 = NewStaffArgs { staff_id: "S002".into(), name: "赵受理".into(), role: Role::Counter, password: "zhaoshou-2026".into() };
@@ -135,7 +108,7 @@ fn a_locked_session_cannot_confirm_nor_take_a_new_card_nor_log_out() {
     let confirmed: i64 = desk.store().conn().query_row("SELECT COUNT(*) FROM confirmation", [], |x| x.get(0)).unwrap();
     assert_eq!(confirmed, 0);
 
-    let other = Registration { registration_id: "R2027010200002".into(), ..reg(&with_check("42010219900307002"), "李四") };
+    let other = counter_registration(2, &with_check("42010219900307002"), "李四");
     registrations::apply(desk.store().conn(), &other).unwrap();
     let e = desk.counter_card(&mut s, &locked, card_for(&other), CardSource::Chip, &at(NOW)).unwrap_err();
     assert_eq!(e.code, ErrorCode::SessionLocked);
@@ -232,7 +205,7 @@ fn the_gui_holds_the_locked_token_and_the_candidate_until_unlocked() {
     assert_eq!(state.counter_confirm(&now).unwrap_err().code, ErrorCode::SessionLocked);
     assert_eq!(state.counter_cancel().unwrap_err().code, ErrorCode::SessionLocked);
     assert_eq!(state.logout(&now).unwrap_err().code, ErrorCode::SessionLocked);
-    let other = Registration { registration_id: "R2027010200002".into(), ..reg(&with_check("42010219900307002"), "李四") };
+    let other = counter_registration(2, &with_check("42010219900307002"), "李四");
     assert!(state.card_read(card_for(&other), &now).is_none(), "a card placed on the reader while locked is ignored");
 
     let e = state.unlock_session(UnlockArgs { staff_id: "S001".into(), password: "nope-nope".into() }, &now).unwrap_err();
