@@ -41,9 +41,12 @@ impl From<&DeskError> for ErrorInfo {
 /// Vocabulary as the UI sees it: each a string union in TypeScript, converted from the core's enum.
 macro_rules! transport_enum {
     ($(#[$doc:meta])* $name:ident from $core:ty { $($variant:ident),* $(,)? }) => {
+        transport_enum! { $(#[$doc])* $name as "snake_case" from $core { $($variant),* } }
+    };
+    ($(#[$doc:meta])* $name:ident as $case:literal from $core:ty { $($variant:ident),* $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-        #[serde(rename_all = "snake_case")]
+        #[serde(rename_all = $case)]
         pub enum $name { $($variant),* }
 
         impl From<$core> for $name {
@@ -62,6 +65,13 @@ transport_enum! { LocalStatusName from LocalStatus { None, Pending, Accepted, Re
 transport_enum! { CheckResult from crate::photo::Outcome { Pass, Warn, Fail } }
 transport_enum! { FaceBandName from crate::domain::face_match::Band { Pass, Review, Fail } }
 transport_enum! { SyncPhase from crate::sync::Phase { Reference, Registrations, ReviewTasks, NumberBlocks, Outbox } }
+transport_enum! {
+    /// The counter's refusal codes, spelled as the design's `zkctl` contract spells them.
+    RefusalCodeName as "SCREAMING_SNAKE_CASE" from RefusalCode {
+        IdNumberInvalid, CardExpired, NotFound, AlreadyConfirmed, NotEligible, WrongCounty, PriorEducationPending, NameMismatch,
+        Blacklisted, PhotoRejected, NotAuthorized, Locked, FaceMismatch, SameFaceOtherId,
+    }
+}
 
 
 /// Vocabulary the province defines and may extend: the known values as a string union, anything
@@ -459,8 +469,7 @@ impl From<&crate::domain::registration::Registration> for RegistrationInfo {
 /// What stands in the way of a confirmation, and what lifts it.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct Refusal {
-    #[ts(type = "string")]
-    pub code: RefusalCode,
+    pub code: RefusalCodeName,
     pub message: String,
     /// The flag that lifts it, when one can.
     pub override_flag: Option<FlagName>,
@@ -471,7 +480,7 @@ pub struct Refusal {
 impl From<&crate::domain::eligibility::Refusal> for Refusal {
     fn from(r: &crate::domain::eligibility::Refusal) -> Self {
         Refusal {
-            code: r.code,
+            code: r.code.into(),
             message: r.message.clone(),
             override_flag: r.override_flag().map(Into::into),
             needs_supervisor: r.needs_supervisor(),

@@ -168,3 +168,21 @@ pub fn good_photo_file(dir: &std::path::Path) -> std::path::PathBuf {
     }
     path
 }
+
+/// A one-pixel JPEG standing in for photo bytes in UI fixtures: it keeps the files small and
+/// readable, and the browser still lays the `<img>` out.
+pub const TINY_JPEG: &str = "/9j/4AAQSkZJRgABAQEBLAEsAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEBAQEBAgGBgUGCQgKCgkICQkKDA8MCgsOCwkJDRENDg8QEBEQCgwSExIQEw8QEBD/yQALCAABAAEBAREA/8wABgAQEAX/2gAIAQEAAD8A0s8g/9k=";
+
+/// The checked-in UI fixture `ui/e2e/fixtures/{file}` (views the browser tests replay with the IPC
+/// mocked) equals `fresh`; `UPDATE_UI_FIXTURES=1` rewrites it. Keeping the views the core's own
+/// means every message a browser test checks is the one staff will read.
+pub fn assert_ui_fixture(file: &str, fresh: &serde_json::Value) {
+    let fresh = serde_json::to_string_pretty(fresh).unwrap() + "\n";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/e2e/fixtures").join(file);
+    if std::env::var_os("UPDATE_UI_FIXTURES").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &fresh).unwrap();
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(current == fresh, "ui/e2e/fixtures/{file} is stale: run `UPDATE_UI_FIXTURES=1 cargo nextest run -p zkdesk-tests -E 'test(ui_fixtures) | test(same_face_under)'`");
+}

@@ -8,7 +8,7 @@ use zkdesk::domain::registration::{PriorEducation, Registration};
 use zkdesk::domain::ErrorCode;
 use zkdesk::photo::{face::FaceDetector, Spec};
 use zkdesk_tests::cards::with_check;
-use zkdesk_tests::fixtures::card_for;
+use zkdesk_tests::fixtures::{assert_ui_fixture, card_for, TINY_JPEG};
 use zkdesk_tests::photos;
 use zkdesk_tests::station::{counter_registration, counter_station, CounterStation, COUNTER_NOW};
 
@@ -311,14 +311,12 @@ fn ui_fixtures_are_fresh() {
         .execute("INSERT INTO number_block VALUES ('B1', 'q1', '0102271', 101, 110, 101, '2027-04-30T23:59:59+08:00', ?1)", [NOW])
         .unwrap();
 
-    // Small, stable stand-ins for the photo bytes keep the file readable.
-    let tiny = "/9j/4AAQSkZJRgABAQEBLAEsAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEBAQEBAgGBgUGCQgKCgkICQkKDA8MCgsOCwkJDRENDg8QEBEQCgwSExIQEw8QEBD/yQALCAABAAEBAREA/8wABgAQEAX/2gAIAQEAAD8A0s8g/9k=";
     let scrub = |mut v: serde_json::Value| {
         if v["photo_jpeg_base64"].is_string() {
-            v["photo_jpeg_base64"] = tiny.into();
+            v["photo_jpeg_base64"] = TINY_JPEG.into();
         }
         if v["receipt"].is_object() {
-            v["receipt"]["photo_jpeg_base64"] = tiny.into();
+            v["receipt"]["photo_jpeg_base64"] = TINY_JPEG.into();
         }
         v
     };
@@ -362,15 +360,5 @@ fn ui_fixtures_are_fresh() {
     c.desk.counter_confirm(&mut s, &staff, "0190aaaa-0000-7000-8000-00000000abcd", &at(NOW)).unwrap();
     put("confirmed", &s);
 
-    let fresh = serde_json::to_string_pretty(&serde_json::Value::Object(out)).unwrap() + "\n";
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/e2e/fixtures/counter-views.json");
-    if std::env::var_os("UPDATE_UI_FIXTURES").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &fresh).unwrap();
-    }
-    let current = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        current == fresh,
-        "ui/e2e/fixtures/counter-views.json is stale: run `UPDATE_UI_FIXTURES=1 cargo nextest run -p zkdesk-tests -E 'test(ui_fixtures)'`"
-    );
+    assert_ui_fixture("counter-views.json", &serde_json::Value::Object(out));
 }

@@ -18,6 +18,7 @@ use zkdesk::face::Engine;
 use zkdesk::photo::{self, face::FaceDetector, Outcome, Spec, SpecPhoto};
 use zkdesk::store::settings;
 use zkdesk_tests::cards::with_check;
+use zkdesk_tests::fixtures::{assert_ui_fixture, TINY_JPEG};
 use zkdesk_tests::photos::*;
 use zkdesk_tests::station::{counter_registration, counter_station, ok, CounterStation, COUNTER_NOW};
 
@@ -151,6 +152,23 @@ impl Counter {
     }
 }
 
+/// The view as the UI gets it, for the browser test's fixture: photos replaced by a stand-in and
+/// scores to two places, so the file is small and does not change with the last bits of a float.
+fn ui_view(s: &CounterSession) -> serde_json::Value {
+    let mut v = serde_json::to_value(zkdesk::api::CounterView::from(&s.view())).unwrap();
+    for photo in ["/photo_jpeg_base64", "/chip_photo_jpeg_base64", "/same_face/photo_jpeg_base64"] {
+        if let Some(p) = v.pointer_mut(photo).filter(|p| p.is_string()) {
+            *p = TINY_JPEG.into();
+        }
+    }
+    for score in ["/face_match_score", "/same_face/score"] {
+        if let Some(p) = v.pointer_mut(score).filter(|p| p.is_f64()) {
+            *p = ((p.as_f64().unwrap() * 100.0).round() / 100.0).into();
+        }
+    }
+    v
+}
+
 fn codes(s: &CounterSession) -> Vec<&'static str> {
     s.view().refusals.iter().map(|r| r.code.as_str()).collect()
 }
@@ -255,10 +273,13 @@ fn the_same_face_under_another_id_number_raises_the_alert() {
     let mut s = c.swipe(1, None);
     c.capture(&mut s, "obama.jpg");
     c.confirm(&mut s, 1).unwrap();
-    // The same face comes back as 李四 the same day.
-    let mut s = c.swipe(2, None);
+    // The same face comes back as 李四 the same day (with his card's chip photo, so the screen
+    // also shows the face match: the fullest the photo column gets).
+    let mut s = c.swipe(2, Some("obama.jpg"));
     c.capture(&mut s, "obama2.jpg");
     let v = s.view();
+    let mut fixture = serde_json::Map::new();
+    fixture.insert("SAME_FACE_OTHER_ID".into(), ui_view(&s));
     assert_eq!(codes(&s), vec!["SAME_FACE_OTHER_ID"], "{:?}", v.refusals);
     assert!(v.refusals[0].message.contains("替考"));
     let same = v.same_face.as_ref().expect("the earlier confirmation is shown");
@@ -272,6 +293,8 @@ fn the_same_face_under_another_id_number_raises_the_alert() {
     // Only a supervisor lifts it.
     assert!(c.desk.counter_override(&mut s, Flag::SupervisorOverride, "S001", "shouli-2026", &at(NOW)).is_err());
     c.desk.counter_override(&mut s, Flag::SupervisorOverride, "A001", "zhuguan-2026", &at(NOW)).unwrap();
+    fixture.insert("SAME_FACE_LIFTED".into(), ui_view(&s));
+    assert_ui_fixture("same-face-views.json", &serde_json::Value::Object(fixture));
     c.confirm(&mut s, 2).unwrap();
 
     // Another person under a third id number: no alert.

@@ -4,6 +4,7 @@
 // Numbers are reported (stdout and artifacts/bench/*.json), never asserted.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { Builder, By, Capabilities, until } from "selenium-webdriver";
+import { logIn } from "../e2e-window/window-driver.mjs";
 import { cpuCores, cpuTicks, findApp, memory, smapsByMapping, sum, tree } from "./procs.mjs";
 
 const mode = process.argv[2] ?? "preview";
@@ -44,10 +45,7 @@ function snapshot(label, root) {
 }
 
 try {
-  const id = await driver.wait(until.elementLocated(By.id("staff-id")), 20000);
-  await id.sendKeys("A001");
-  await driver.findElement(By.id("password")).sendKeys("window-test-pw");
-  await driver.findElement(By.id("login-button")).click();
+  await logIn(driver, "A001", "window-test-pw");
   await driver.wait(until.elementLocated(By.id("counter-page")), 15000);
   await driver.wait(async () => (await frames()) >= 5, 20000, "preview frames arrive");
   const root = findApp(app);
@@ -127,6 +125,12 @@ try {
       where: { app: smapsByMapping(root), web_process: web ? smapsByMapping(web.pid) : null },
     });
   }
+} catch (e) {
+  // What the window showed when the run broke, for the log and artifacts/bench/failure.png.
+  mkdirSync(out, { recursive: true });
+  writeFileSync(`${out}/failure.png`, await driver.takeScreenshot(), "base64");
+  console.error(`bench failed on this page: ${await driver.findElement(By.tagName("body")).getText()}`);
+  throw e;
 } finally {
   await driver.quit();
 }

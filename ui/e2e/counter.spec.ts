@@ -9,7 +9,9 @@ import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { mockIpc } from "./mock-ipc";
 
-const views = JSON.parse(readFileSync(new URL("./fixtures/counter-views.json", import.meta.url), "utf8"));
+const fixture = (file: string) => JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), "utf8"));
+// The 替考 views come from the face-match test (tests/tests/face_counter.rs), which has the models.
+const views = { ...fixture("counter-views.json"), ...fixture("same-face-views.json") };
 const REFUSALS = ["ID_NUMBER_INVALID", "CARD_EXPIRED", "NOT_FOUND", "NOT_ELIGIBLE", "ALREADY_CONFIRMED", "WRONG_COUNTY", "PRIOR_EDUCATION_PENDING", "NAME_MISMATCH", "BLACKLISTED"];
 const SWIPES = ["matched", ...REFUSALS];
 const STAFF = [
@@ -129,6 +131,31 @@ test("a failed photo is refused with its reasons, all in view", async ({ page })
   for (const sel of ["#preview", "#captured", "#photo-checks", ".refusal[data-code='PHOTO_REJECTED']", "button[data-override='supervisor_override']", "#confirm"]) await expect(page.locator(sel)).toBeInViewport({ ratio: 1 });
   await expectNoScrolling(page);
   await page.screenshot({ path: "../artifacts/playwright/counter-PHOTO_REJECTED.png" });
+});
+
+test("替考 alert: both photos, the reason, the supervisor's way out and confirm all in view, before and after the lift", async ({ page }) => {
+  await swipe(page, "matched");
+  await page.evaluate(() => Object.assign(window as any, { __nextPhoto: "SAME_FACE_OTHER_ID", __nextOverride: "SAME_FACE_LIFTED" }));
+  await page.click("#capture");
+  const reason = page.locator(".refusal[data-code='SAME_FACE_OTHER_ID']");
+  await expect(reason).toContainText(views.SAME_FACE_OTHER_ID.refusals[0].message);
+  await expect(page.locator("#same-face-alert img")).toHaveCount(2);
+  await expect(page.locator("#face-match")).toHaveText(views.SAME_FACE_OTHER_ID.face_match_text);
+  await expect(page.locator("#confirm")).toBeDisabled();
+  const inView = ["#preview", "#captured", "#photo-checks", "#face-match", "#same-face-alert", "#chip-photo", "#confirm", "#capture", "#cancel"];
+  for (const sel of [...inView, ".refusal[data-code='SAME_FACE_OTHER_ID']", "button[data-override='supervisor_override']"]) await expect(page.locator(sel)).toBeInViewport({ ratio: 1 });
+  await expectNoScrolling(page);
+  await page.screenshot({ path: "../artifacts/playwright/counter-SAME_FACE_OTHER_ID.png" });
+  await page.click("button[data-override='supervisor_override']");
+  await page.fill("#dlg-supervisor", "A001");
+  await page.fill("#dlg-password", "zhuguan-2026");
+  await page.keyboard.press("Enter");
+  await expect(page.locator("#supervisor-dialog")).toHaveCount(0);
+  await expect(page.locator("#counter-flags")).toContainText("主管授权放行");
+  await expect(page.locator("#confirm")).toBeEnabled();
+  for (const sel of [...inView, "#counter-flags"]) await expect(page.locator(sel)).toBeInViewport({ ratio: 1 });
+  await expectNoScrolling(page);
+  await page.screenshot({ path: "../artifacts/playwright/counter-SAME_FACE_LIFTED.png" });
 });
 
 test("a supervisor lifts a name mismatch in a labelled dialog; a wrong password is refused; Enter submits", async ({ page }) => {

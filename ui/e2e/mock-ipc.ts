@@ -153,8 +153,8 @@ export async function mockIpc(page: Page, staff: MockStaff[], counter: { views: 
       counter_capture: async () => (view.can_capture ? to((window as any).__nextPhoto ?? "photo_taken") : fail("INVALID_INPUT", "请先刷身份证")),
       counter_confirm: async () => (view.can_confirm ? to("confirmed") : fail("REFUSED", "不能确认")),
       counter_cancel: async () => to("idle"),
-      counter_override: async ({ args }) => (args.password === counter.supervisorPassword ? to("matched") : fail("BAD_CREDENTIALS", "工号或密码错误")),
-      counter_manual: async ({ args }) => (args.password === counter.supervisorPassword ? to("matched") : fail("BAD_CREDENTIALS", "工号或密码错误")),
+      counter_override: async ({ args }) => (args.password === counter.supervisorPassword ? to((window as any).__nextOverride ?? "matched") : fail("BAD_CREDENTIALS", "工号或密码错误")),
+      counter_manual: async ({ args }) => (args.password === counter.supervisorPassword ? to((window as any).__nextOverride ?? "matched") : fail("BAD_CREDENTIALS", "工号或密码错误")),
       counter_attach: async ({ args }) => {
         (window as any).__attached = args;
         return to("matched");

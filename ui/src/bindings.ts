@@ -37,6 +37,8 @@ export type ReaderKindName = "samv" | "pcsc_sam" | "pcsc_uid" | "in_use";
 
 export type SyncPhase = "reference" | "registrations" | "review_tasks" | "number_blocks" | "outbox";
 
+export type RefusalCodeName = "ID_NUMBER_INVALID" | "CARD_EXPIRED" | "NOT_FOUND" | "ALREADY_CONFIRMED" | "NOT_ELIGIBLE" | "WRONG_COUNTY" | "PRIOR_EDUCATION_PENDING" | "NAME_MISMATCH" | "BLACKLISTED" | "PHOTO_REJECTED" | "NOT_AUTHORIZED" | "LOCKED" | "FACE_MISMATCH" | "SAME_FACE_OTHER_ID";
+
 export type LoginArgs = { staff_id: string, password: string, };
 
 export type SessionInfo = { staff_id: string, name: string, role: Role, 
@@ -143,7 +145,7 @@ kind_label: string,
  */
 status: string, id_type: string, id_number: string, name: string, gender: string, birth_date: string, phone_masked: string | null, region_code: string, county_code: string, major: MajorInfo, chief_university: string | null, upgrade: boolean, prior_education_status: string, admission_number: string | null, updated_at: string, };
 
-export type Refusal = { code: string, message: string, 
+export type Refusal = { code: RefusalCodeName, message: string, 
 /**
  * The flag that lifts it, when one can.
  */

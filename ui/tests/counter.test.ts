@@ -27,7 +27,7 @@ describe("keyboard", () => {
 });
 
 describe("refusals", () => {
-  const r = (over: Partial<Refusal>): Refusal => ({ code: "X", message: "m", override_flag: null, needs_supervisor: false, ...over });
+  const r = (over: Partial<Refusal>): Refusal => ({ code: "NOT_FOUND", message: "m", override_flag: null, needs_supervisor: false, ...over });
   it("offers the right way out", () => {
     expect(refusalAction(r({ code: "ALREADY_CONFIRMED" })).kind).toBe("reprint");
     expect(refusalAction(r({ code: "NOT_FOUND" })).kind).toBe("none");

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   CARD_SOURCE_LABEL, CHECK_RESULT_LABEL, CONFIRMATION_STATE_LABEL, DECISION_LABEL, DECISION_STATE_LABEL, ENTRY_STATUS_LABEL, ENTRY_SYNC_LABEL, FACE_BAND_LABEL, FLAG_LABEL, HEALTH_LABEL,
-  LOCAL_STATUS_LABEL, OUTBOX_KIND_LABEL, REVOCATION_LABEL, ROLE_LABEL, STAGE_LABEL, SYNC_PHASE_LABEL, TASK_KIND_LABEL, TASK_STATUS_LABEL,
+  LOCAL_STATUS_LABEL, OUTBOX_KIND_LABEL, REFUSAL_LABEL, REVOCATION_LABEL, ROLE_LABEL, STAGE_LABEL, SYNC_PHASE_LABEL, TASK_KIND_LABEL, TASK_STATUS_LABEL,
   flagLabel, flagsText, label,
 } from "../src/logic/labels";
 
@@ -21,7 +21,7 @@ function union(name: string, open = false): string[] {
     if (members[members.length - 1] !== "string") throw new Error(`${name} is not an open vocabulary`);
     members = members.slice(0, -1);
   }
-  for (const s of members) if (!/^"[a-z_]+"$/.test(s)) throw new Error(`${name} has a member that is not a string literal: ${s}`);
+  for (const s of members) if (!/^"([a-z_]+|[A-Z_]+)"$/.test(s)) throw new Error(`${name} has a member that is not a string literal: ${s}`);
   return members.map((s: string) => s.slice(1, -1));
 }
 
@@ -29,6 +29,7 @@ const HAN = /^[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef（），、]+/;
 
 const dictionaries: [string, Record<string, string>, boolean?][] = [
   ["FlagName", FLAG_LABEL],
+  ["RefusalCodeName", REFUSAL_LABEL],
   ["ConfirmationStateName", CONFIRMATION_STATE_LABEL],
   ["LocalStatusName", LOCAL_STATUS_LABEL],
   ["CheckResult", CHECK_RESULT_LABEL],

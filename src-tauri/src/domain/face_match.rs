@@ -92,6 +92,8 @@ pub fn same_face_other_id<'a>(id_number: &str, earlier: &[EarlierFace<'a>], band
 
 /// The 替考 alert as a refusal: only a supervisor at the counter lifts it.
 pub fn same_face_refusal(score: f64, other_id_masked: &str, confirmed_at: &str) -> Refusal {
+    // The earlier confirmation is from today: staff read its time of day, not an RFC 3339 stamp.
+    let confirmed_at = chrono::DateTime::parse_from_rfc3339(confirmed_at).map_or_else(|_| confirmed_at.to_string(), |t| t.format("%H:%M").to_string());
     Refusal {
         code: RefusalCode::SameFaceOtherId,
         message: format!(

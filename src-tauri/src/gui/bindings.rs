@@ -101,6 +101,7 @@ fn declarations(cfg: &Config) -> Vec<String> {
         OutboxKindName::decl(cfg),
         ReaderKindName::decl(cfg),
         SyncPhase::decl(cfg),
+        RefusalCodeName::decl(cfg),
         LoginArgs::decl(cfg),
         SessionInfo::decl(cfg),
         ChangePasswordArgs::decl(cfg),

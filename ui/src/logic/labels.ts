@@ -1,7 +1,7 @@
 // The one dictionary: every flag, state, status and code the core sends is shown to staff in
 // Chinese from here. Typed as Record<Union, string> over the generated bindings, so a new value
 // on the Rust side fails the type check (and tests/labels.test.ts, which reads bindings.ts).
-import type { CardSourceName, CheckResult, ConfirmationStateName, DecisionName, DecisionState, EntryStatus, EntrySync, FaceBandName, FlagName, RevocationState, LocalStatusName, Role, StageName, SyncPhase, Health } from "../bindings";
+import type { CardSourceName, CheckResult, ConfirmationStateName, DecisionName, DecisionState, EntryStatus, EntrySync, FaceBandName, FlagName, RefusalCodeName, RevocationState, LocalStatusName, Role, StageName, SyncPhase, Health } from "../bindings";
 
 export const FLAG_LABEL: Record<FlagName, string> = {
   manual_entry: "手工录入",
@@ -50,7 +50,7 @@ export const STAGE_LABEL: Record<StageName, string> = {
 };
 
 /** Refusal codes (the core's message is shown as the detail; this is the short title). */
-export const REFUSAL_LABEL: Record<string, string> = {
+export const REFUSAL_LABEL: Record<RefusalCodeName, string> = {
   ID_NUMBER_INVALID: "身份证号码无效",
   CARD_EXPIRED: "身份证已过期",
   NOT_FOUND: "未找到报名信息",
@@ -62,6 +62,9 @@ export const REFUSAL_LABEL: Record<string, string> = {
   BLACKLISTED: "禁止名单",
   PHOTO_REJECTED: "照片不合格",
   NOT_AUTHORIZED: "权限不足",
+  LOCKED: "账号已锁定",
+  FACE_MISMATCH: "人证比对不一致",
+  SAME_FACE_OTHER_ID: "疑似替考",
 };
 
 /** The registration's status on the province's side (unknown values are shown as received). */
