@@ -3,6 +3,8 @@
 #   scripts/app-bench.sh preview   CPU of all the app's processes and preview frames per second
 #   scripts/app-bench.sh memory    RSS/PSS of all the app's processes idle on the counter and
 #                                  after BENCH_CONFIRMATIONS (default 50) confirmations
+#   scripts/app-bench.sh floor     the same for a bare WebKitGTK window on about:blank
+#                                  (ui/bench/webkit-floor.c): what the memory goal stands on
 # Env: BENCH_PROFILE (debug or release, default debug: which build of zkdesk, zkctl and
 # province-sim to run; release needs `cargo build --release -p zkdesk --bins` and
 # `cargo build --release -p zkdesk-tests --bin province-sim`), ZKDESK_APP (default: zkdesk of that
@@ -13,6 +15,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 mode=${1:-preview}
+if [ "$mode" = floor ]; then
+  floor=$(mktemp -d /tmp/zkdesk-floor-XXXXXX)
+  trap 'rm -rf "$floor"' EXIT
+  # shellcheck disable=SC2046 # pkg-config prints several flags
+  gcc -O1 -o "$floor/webkit-floor" ui/bench/webkit-floor.c $(pkg-config --cflags --libs webkit2gtk-4.1 gtk+-3.0)
+  # The app sets this for itself (main.rs); the bare window gets the same.
+  export WEBKIT_DISABLE_COMPOSITING_MODE=${WEBKIT_DISABLE_COMPOSITING_MODE:-1} ZKDESK_ARTIFACTS="$PWD/artifacts"
+  (cd ui && xvfb-run -a -s "-screen 0 1366x768x24" node bench/webkit-floor.mjs "$floor/webkit-floor")
+  exit
+fi
 bin=$(realpath "${CARGO_TARGET_DIR:-target}")/${BENCH_PROFILE:-debug}
 data=$(mktemp -d /tmp/zkdesk-bench-XXXXXX)
 port=${ZKDESK_SIM_PORT:-18182}

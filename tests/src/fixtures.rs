@@ -184,5 +184,5 @@ pub fn assert_ui_fixture(file: &str, fresh: &serde_json::Value) {
         std::fs::write(&path, &fresh).unwrap();
     }
     let current = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(current == fresh, "ui/e2e/fixtures/{file} is stale: run `UPDATE_UI_FIXTURES=1 cargo nextest run -p zkdesk-tests -E 'test(ui_fixtures) | test(same_face_under)'`");
+    assert!(current == fresh, "ui/e2e/fixtures/{file} is stale: run `UPDATE_UI_FIXTURES=1 cargo nextest run -p zkdesk-tests -E 'test(ui_fixtures) | binary(face_counter)'`");
 }

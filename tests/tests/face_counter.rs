@@ -248,6 +248,7 @@ fn the_fail_band_is_refused_until_a_supervisor_authorises() {
     let v = s.view();
     assert!(v.face_match_score.unwrap() < 0.30, "{:?}", v.face_match_score);
     assert_eq!(codes(&s), vec!["FACE_MISMATCH"]);
+    assert_ui_fixture("face-mismatch-views.json", &serde_json::json!({ "FACE_MISMATCH": ui_view(&s) }));
     assert!(!v.can_confirm && v.lifts(Flag::FaceMismatch));
     assert_eq!(c.confirm(&mut s, 1).unwrap_err().code, ErrorCode::Refused);
     // Counter staff cannot authorise it; a supervisor can.

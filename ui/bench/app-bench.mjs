@@ -89,6 +89,9 @@ try {
         await (await lifts())[0].click();
         const sup = await driver.wait(until.elementLocated(By.id("dlg-supervisor")), 10000);
         await driver.wait(until.elementIsVisible(sup), 10000);
+        // The dialog focuses its first field once it has opened: typing before that would lose
+        // the keys that land while the focus moves.
+        await driver.wait(() => driver.executeScript("return document.activeElement?.id === 'dlg-supervisor'"), 10000, "dialog focused");
         await sup.clear();
         await sup.sendKeys("A001");
         const pw = await driver.findElement(By.id("dlg-password"));

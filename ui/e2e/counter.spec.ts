@@ -10,8 +10,8 @@ import { expect, test, type Page } from "@playwright/test";
 import { mockIpc } from "./mock-ipc";
 
 const fixture = (file: string) => JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), "utf8"));
-// The 替考 views come from the face-match test (tests/tests/face_counter.rs), which has the models.
-const views = { ...fixture("counter-views.json"), ...fixture("same-face-views.json") };
+// The face-match views come from tests/tests/face_counter.rs, which runs the models.
+const views = { ...fixture("counter-views.json"), ...fixture("face-mismatch-views.json"), ...fixture("same-face-views.json") };
 const REFUSALS = ["ID_NUMBER_INVALID", "CARD_EXPIRED", "NOT_FOUND", "NOT_ELIGIBLE", "ALREADY_CONFIRMED", "WRONG_COUNTY", "PRIOR_EDUCATION_PENDING", "NAME_MISMATCH", "BLACKLISTED"];
 const SWIPES = ["matched", ...REFUSALS];
 const STAFF = [
@@ -133,12 +133,26 @@ test("a failed photo is refused with its reasons, all in view", async ({ page })
   await page.screenshot({ path: "../artifacts/playwright/counter-PHOTO_REJECTED.png" });
 });
 
+test("FACE_MISMATCH: the score, the reason and the supervisor's way out, with the photos and confirm in view", async ({ page }) => {
+  await swipe(page, "matched");
+  await page.evaluate(() => ((window as any).__nextPhoto = "FACE_MISMATCH"));
+  await page.click("#capture");
+  await expect(page.locator(".refusal[data-code='FACE_MISMATCH']")).toContainText(views.FACE_MISMATCH.refusals[0].message);
+  await expect(page.locator(".refusal[data-code='FACE_MISMATCH'] .refusal-title")).toHaveText("人证比对不一致");
+  await expect(page.locator("#face-match")).toHaveText(views.FACE_MISMATCH.face_match_text);
+  await expect(page.locator("#confirm")).toBeDisabled();
+  for (const sel of ["#preview", "#captured", "#photo-checks", "#face-match", "#chip-photo", ".refusal[data-code='FACE_MISMATCH']", "button[data-override='face_mismatch']", "#confirm"]) await expect(page.locator(sel)).toBeInViewport({ ratio: 1 });
+  await expectNoScrolling(page);
+  await page.screenshot({ path: "../artifacts/playwright/counter-FACE_MISMATCH.png" });
+});
+
 test("替考 alert: both photos, the reason, the supervisor's way out and confirm all in view, before and after the lift", async ({ page }) => {
   await swipe(page, "matched");
   await page.evaluate(() => Object.assign(window as any, { __nextPhoto: "SAME_FACE_OTHER_ID", __nextOverride: "SAME_FACE_LIFTED" }));
   await page.click("#capture");
   const reason = page.locator(".refusal[data-code='SAME_FACE_OTHER_ID']");
   await expect(reason).toContainText(views.SAME_FACE_OTHER_ID.refusals[0].message);
+  await expect(reason.locator(".refusal-title")).toHaveText("疑似替考");
   await expect(page.locator("#same-face-alert img")).toHaveCount(2);
   await expect(page.locator("#face-match")).toHaveText(views.SAME_FACE_OTHER_ID.face_match_text);
   await expect(page.locator("#confirm")).toBeDisabled();
