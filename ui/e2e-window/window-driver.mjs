@@ -18,8 +18,21 @@ export async function shot(driver, name) {
   // WebKit paints asynchronously: let two frames pass so the screenshot shows the current DOM.
   // A page that does not change may get no frames under Xvfb, so a timer ends the wait after 1 s.
   await driver.executeAsyncScript("const done = arguments[arguments.length - 1]; let over = false; const fin = () => { if (!over) { over = true; setTimeout(done, 300); } }; requestAnimationFrame(() => requestAnimationFrame(fin)); setTimeout(fin, 1000);");
-  mkdirSync(artifacts, { recursive: true });
-  writeFileSync(`${artifacts}/${name}.png`, await driver.takeScreenshot(), "base64");
+  // WebKitWebDriver's screenshot waits for the next paint. A page at rest has none until something
+  // changes (on 今日确认 the status bar's poll, 30 s later), so a 1-pixel, nearly transparent dot
+  // in a corner flickers while the screenshot is taken.
+  await driver.executeScript(`
+    const dot = Object.assign(document.createElement("div"), { id: "__shot-dot" });
+    dot.style.cssText = "position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;z-index:99999";
+    document.body.append(dot);
+    let on = false;
+    window.__shotTick = setInterval(() => (dot.style.background = (on = !on) ? "rgba(0,0,0,0.02)" : "rgba(0,0,0,0.01)"), 50);`);
+  try {
+    mkdirSync(artifacts, { recursive: true });
+    writeFileSync(`${artifacts}/${name}.png`, await driver.takeScreenshot(), "base64");
+  } finally {
+    await driver.executeScript("clearInterval(window.__shotTick); document.getElementById('__shot-dot')?.remove();");
+  }
 }
 
 /** The window is 1366×768 and each element is wholly inside it, with nothing scrolled. */
