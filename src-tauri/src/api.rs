@@ -54,6 +54,12 @@ macro_rules! transport_enum {
                 match v { $(<$core>::$variant => $name::$variant),* }
             }
         }
+
+        impl From<$name> for $core {
+            fn from(v: $name) -> Self {
+                match v { $($name::$variant => <$core>::$variant),* }
+            }
+        }
     };
 }
 
@@ -65,6 +71,7 @@ transport_enum! { LocalStatusName from LocalStatus { None, Pending, Accepted, Re
 transport_enum! { CheckResult from crate::photo::Outcome { Pass, Warn, Fail } }
 transport_enum! { FaceBandName from crate::domain::face_match::Band { Pass, Review, Fail } }
 transport_enum! { SyncPhase from crate::sync::Phase { Reference, Registrations, ReviewTasks, NumberBlocks, Outbox } }
+transport_enum! { ExportFormatName from crate::desk::ExportFormat { Xlsx, Csv, Pdf } }
 transport_enum! {
     /// The counter's refusal codes, spelled as the design's `zkctl` contract spells them.
     RefusalCodeName as "SCREAMING_SNAKE_CASE" from RefusalCode {
@@ -1262,8 +1269,8 @@ pub struct RegistrationIdArgs {
 pub struct ExportArgs {
     pub from: String,
     pub to: String,
-    /// xlsx | csv | pdf (a one-day pdf is the 日结单)
-    pub format: String,
+    /// A one-day pdf is the 日结单.
+    pub format: ExportFormatName,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -107,6 +107,37 @@ fn the_day_sheet_and_range_report_carry_the_days_numbers() {
     assert!(text.contains("合计"));
 }
 
+/// The 报表 page's export (the GUI's one call): each format is the file it says, named for its
+/// days, in today's documents folder; a one-day CSV is the day's list, a longer one the totals.
+#[test]
+fn the_report_page_exports_xlsx_csv_and_pdf_for_a_day_and_a_range() {
+    use zkdesk::desk::ExportFormat;
+    let sim = Sim::start("420102", 400, 96);
+    let (dir, _, name) = station_with_one(&sim);
+    let desk = zkdesk_tests::fixtures::open(dir.path());
+    let session = desk.login("A001", "zhuguan-2026", &now()).unwrap();
+    let day = zkdesk::domain::office_day::of(&now()).to_string();
+    let week_ago = (zkdesk::domain::office_day::of(&now()) - chrono::Days::new(6)).to_string();
+    for (from, format, magic, file) in [
+        (&day, ExportFormat::Xlsx, &b"PK\x03\x04"[..], format!("现场确认-{day}.xlsx")),
+        (&day, ExportFormat::Csv, "\u{feff}".as_bytes(), format!("现场确认-{day}.csv")),
+        (&day, ExportFormat::Pdf, b"%PDF", format!("现场确认-{day}.pdf")),
+        (&week_ago, ExportFormat::Csv, "\u{feff}".as_bytes(), format!("现场确认统计-{week_ago}至{day}.csv")),
+        (&week_ago, ExportFormat::Pdf, b"%PDF", format!("现场确认统计-{week_ago}至{day}.pdf")),
+    ] {
+        let path = desk.export_report(&session, from, &day, format, &now()).unwrap();
+        assert_eq!(path.file_name().unwrap().to_str().unwrap(), file);
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.starts_with(magic), "{file} starts as a {format:?} file");
+        if format == ExportFormat::Csv {
+            let text = String::from_utf8(bytes).unwrap();
+            assert_eq!(text.contains(&name), from == &day, "only the day's list names the candidate: {text}");
+        }
+    }
+    let pdf = desk.export_report(&session, &day, &day, ExportFormat::Pdf, &now()).unwrap();
+    assert!(poppler("pdftotext", &pdf).contains("日结单"), "a one-day PDF is the 日结单");
+}
+
 #[test]
 fn printing_goes_to_cups_and_a_failure_says_why_and_keeps_the_file() {
     let sim = Sim::start("420102", 400, 97);

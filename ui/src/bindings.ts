@@ -39,6 +39,8 @@ export type SyncPhase = "reference" | "registrations" | "review_tasks" | "number
 
 export type RefusalCodeName = "ID_NUMBER_INVALID" | "CARD_EXPIRED" | "NOT_FOUND" | "ALREADY_CONFIRMED" | "NOT_ELIGIBLE" | "WRONG_COUNTY" | "PRIOR_EDUCATION_PENDING" | "NAME_MISMATCH" | "BLACKLISTED" | "PHOTO_REJECTED" | "NOT_AUTHORIZED" | "LOCKED" | "FACE_MISMATCH" | "SAME_FACE_OTHER_ID";
 
+export type ExportFormatName = "xlsx" | "csv" | "pdf";
+
 export type LoginArgs = { staff_id: string, password: string, };
 
 export type SessionInfo = { staff_id: string, name: string, role: Role, 
@@ -535,9 +537,9 @@ message: string, };
 
 export type ExportArgs = { from: string, to: string, 
 /**
- * xlsx | csv | pdf (a one-day pdf is the 日结单)
+ * A one-day pdf is the 日结单.
  */
-format: string, };
+format: ExportFormatName, };
 
 export type SavedFile = { path: string, };
 

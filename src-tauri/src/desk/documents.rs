@@ -14,6 +14,15 @@ use crate::report::{self, pdf::PdfError};
 use crate::store::settings::{self, DocumentsDir, Printer, ReceiptOfficeName};
 use crate::store::{audit, station};
 
+
+/// What the 报表 page exports (a one-day PDF is the 日结单, a one-day CSV the day's list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Xlsx,
+    Csv,
+    Pdf,
+}
+
 impl From<PdfError> for DeskError {
     fn from(e: PdfError) -> Self {
         DeskError::new(ErrorCode::Storage, e.message(), e.to_string())
@@ -97,17 +106,16 @@ impl Desk {
         Ok(outcome)
     }
 
-    /// Saves a report of `from`..`to` as XLSX, CSV or PDF in today's folder; returns the path.
-    pub fn export_report(&self, session: &Session, from: &str, to: &str, format: &str, now: &Now) -> Result<PathBuf, DeskError> {
+    /// Saves a report of `from`..`to` in today's folder; returns the path.
+    pub fn export_report(&self, session: &Session, from: &str, to: &str, format: ExportFormat, now: &Now) -> Result<PathBuf, DeskError> {
         let r = self.report_range(session, from, to, now)?;
         let one_day = r.from == r.to;
         let (bytes, ext) = match format {
-            "xlsx" => (report::report_xlsx(&r).map_err(|e| DeskError::storage(format!("xlsx: {e}")))?, "xlsx"),
-            "csv" if one_day => (report::day_list_csv(&r), "csv"),
-            "csv" => (report::range_csv(&r), "csv"),
-            "pdf" if one_day => (self.day_sheet_pdf(session, from, now)?, "pdf"),
-            "pdf" => (self.range_pdf(session, from, to, now)?, "pdf"),
-            other => return Err(DeskError::invalid("导出格式须为 XLSX、CSV 或 PDF", format!("format {other:?}"))),
+            ExportFormat::Xlsx => (report::report_xlsx(&r).map_err(|e| DeskError::storage(format!("xlsx: {e}")))?, "xlsx"),
+            ExportFormat::Csv if one_day => (report::day_list_csv(&r), "csv"),
+            ExportFormat::Csv => (report::range_csv(&r), "csv"),
+            ExportFormat::Pdf if one_day => (self.day_sheet_pdf(session, from, now)?, "pdf"),
+            ExportFormat::Pdf => (self.range_pdf(session, from, to, now)?, "pdf"),
         };
         let name = if one_day { format!("现场确认-{}.{ext}", r.from) } else { format!("现场确认统计-{}至{}.{ext}", r.from, r.to) };
         let path = self.documents_folder(now)?.join(name);

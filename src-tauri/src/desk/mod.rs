@@ -22,6 +22,7 @@ mod tasks;
 pub use devices::{DeviceChoice, DEFAULT_CAMERA, DEFAULT_READER};
 pub use records::demo_card;
 pub use keys::{store_state, StoreState, Unlocked};
+pub use documents::ExportFormat;
 pub use tasks::TaskDecision;
 
 use std::path::{Path, PathBuf};

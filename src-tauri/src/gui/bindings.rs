@@ -102,6 +102,7 @@ fn declarations(cfg: &Config) -> Vec<String> {
         ReaderKindName::decl(cfg),
         SyncPhase::decl(cfg),
         RefusalCodeName::decl(cfg),
+        ExportFormatName::decl(cfg),
         LoginArgs::decl(cfg),
         SessionInfo::decl(cfg),
         ChangePasswordArgs::decl(cfg),

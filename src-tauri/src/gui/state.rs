@@ -630,7 +630,7 @@ impl AppState {
 impl AppState {
     pub fn export_report(&self, a: ExportArgs, now: &Now) -> Result<SavedFile, DeskError> {
         let s = self.session()?;
-        let path = self.desk()?.export_report(&s, &a.from, &a.to, &a.format, now)?;
+        let path = self.desk()?.export_report(&s, &a.from, &a.to, a.format.into(), now)?;
         Ok(SavedFile { path: path.display().to_string() })
     }
 }
