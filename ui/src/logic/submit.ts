@@ -1,7 +1,7 @@
 // One form's submit: the busy flag while its action runs (the submit button is off, so a second
 // Enter does nothing) and the error line, set from the staff message of a rejection. Shared by the
 // form dialogs, the login and the lock screen.
-import { ref } from "vue";
+import { nextTick, ref, type Ref } from "vue";
 import { staffMessage } from "./errors";
 
 export function useSubmit() {
@@ -29,4 +29,14 @@ export function useSubmit() {
   }
 
   return { busy, error, run };
+}
+
+/** A refused password is typed again, not edited: a `failed` for run() that empties it and
+ *  puts the focus back in it. */
+export function retypePassword(password: Ref<string>, input: Ref<HTMLInputElement | null>): () => Promise<void> {
+  return async () => {
+    password.value = "";
+    await nextTick();
+    input.value?.focus();
+  };
 }
