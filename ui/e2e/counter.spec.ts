@@ -182,6 +182,7 @@ test("a supervisor lifts a name mismatch in a labelled dialog; a wrong password 
   await page.fill("#dlg-password", "wrong");
   await page.keyboard.press("Enter");
   await expect(page.locator("#dlg-error")).toHaveText("工号或密码错误");
+  await expect(page.locator("#dlg-password")).toHaveValue("");
   // Enter in the dialog never confirms the candidate behind it.
   expect(await page.evaluate(() => (window as any).__ipcCalls.includes("counter_confirm"))).toBe(false);
   await page.fill("#dlg-password", "zhuguan-2026");

@@ -266,12 +266,14 @@ test("设置: edit a name, reset a password (asks; must change at next login), e
   await page.click("#nav button[data-page=settings]");
   const row = (id: string) => page.locator("#staff-table tbody tr", { hasText: id });
   await row("S001").locator("button[data-action=edit]").click();
+  await expect(page.locator("#edit-staff-name")).toBeFocused();
   await page.fill("#edit-staff-name", "李受理二");
   await page.selectOption("#edit-staff-role", "supervisor");
   await page.click("#staff-edit-ok");
   await expect(row("S001")).toContainText("李受理二");
   await expect(row("S001")).toContainText("主管");
   await row("S001").locator("button[data-action=reset]").click();
+  await expect(page.locator("#reset-password")).toBeFocused();
   await page.fill("#reset-password", "short");
   await page.click("#password-reset-ok");
   await expect(page.locator("#password-reset-error")).toHaveText("临时密码至少 8 位");
