@@ -64,15 +64,26 @@ test("the preview shows frames from the test-pattern source under the guide", as
   const img = page.locator("#preview");
   await expect.poll(async () => Number(await img.getAttribute("data-frames")), { timeout: 10_000 }).toBeGreaterThanOrEqual(10);
   // Inside the guide frame at x = 300 the pattern has its green bar (0, 192, 0).
-  const px = await page.evaluate(() => {
-    const im = document.getElementById("preview") as HTMLImageElement;
-    const c = document.createElement("canvas");
-    c.width = 640;
-    c.height = 480;
-    const ctx = c.getContext("2d")!;
-    ctx.drawImage(im, 0, 0, 640, 480);
-    return Array.from(ctx.getImageData(300, 100, 1, 1).data);
-  });
+  // Read the pixel as a frame finishes loading: between frames the <img> is fetching the next one
+  // and has nothing to draw.
+  const px = await page.evaluate(
+    () =>
+      new Promise<number[]>((resolve) => {
+        const im = document.getElementById("preview") as HTMLImageElement;
+        im.addEventListener(
+          "load",
+          () => {
+            const c = document.createElement("canvas");
+            c.width = 640;
+            c.height = 480;
+            const ctx = c.getContext("2d")!;
+            ctx.drawImage(im, 0, 0, 640, 480);
+            resolve(Array.from(ctx.getImageData(300, 100, 1, 1).data));
+          },
+          { once: true },
+        );
+      }),
+  );
   expect(px[1]).toBeGreaterThan(140);
   expect(px[0]).toBeLessThan(60);
   await expect(page.locator(".preview-box svg.guide ellipse")).toHaveCount(1);
