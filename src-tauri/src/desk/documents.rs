@@ -14,7 +14,6 @@ use crate::report::{self, pdf::PdfError};
 use crate::store::settings::{self, DocumentsDir, Printer, ReceiptOfficeName};
 use crate::store::{audit, station};
 
-
 /// What the 报表 page exports (a one-day PDF is the 日结单, a one-day CSV the day's list).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
