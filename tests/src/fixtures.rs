@@ -173,6 +173,22 @@ pub fn good_photo_file(dir: &std::path::Path) -> std::path::PathBuf {
 /// readable, and the browser still lays the `<img>` out.
 pub const TINY_JPEG: &str = "/9j/4AAQSkZJRgABAQEBLAEsAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEBAQEBAgGBgUGCQgKCgkICQkKDA8MCgsOCwkJDRENDg8QEBEQCgwSExIQEw8QEBD/yQALCAABAAEBAREA/8wABgAQEAX/2gAIAQEAAD8A0s8g/9k=";
 
+/// A view made fit for a UI fixture: every photo replaced by [`TINY_JPEG`] and every score rounded
+/// to two places, so the file stays small and does not change with the last bits of a float.
+pub fn for_ui_fixture(mut v: serde_json::Value) -> serde_json::Value {
+    for photo in ["/photo_jpeg_base64", "/chip_photo_jpeg_base64", "/receipt/photo_jpeg_base64", "/same_face/photo_jpeg_base64"] {
+        if let Some(p) = v.pointer_mut(photo).filter(|p| p.is_string()) {
+            *p = TINY_JPEG.into();
+        }
+    }
+    for score in ["/face_match_score", "/same_face/score"] {
+        if let Some(p) = v.pointer_mut(score).filter(|p| p.is_f64()) {
+            *p = ((p.as_f64().unwrap() * 100.0).round() / 100.0).into();
+        }
+    }
+    v
+}
+
 /// The checked-in UI fixture `ui/e2e/fixtures/{file}` (views the browser tests replay with the IPC
 /// mocked) equals `fresh`; `UPDATE_UI_FIXTURES=1` rewrites it. Keeping the views the core's own
 /// means every message a browser test checks is the one staff will read.

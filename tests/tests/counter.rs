@@ -8,7 +8,7 @@ use zkdesk::domain::registration::{PriorEducation, Registration};
 use zkdesk::domain::ErrorCode;
 use zkdesk::photo::{face::FaceDetector, Spec};
 use zkdesk_tests::cards::with_check;
-use zkdesk_tests::fixtures::{assert_ui_fixture, card_for, TINY_JPEG};
+use zkdesk_tests::fixtures::{assert_ui_fixture, card_for, for_ui_fixture};
 use zkdesk_tests::photos;
 use zkdesk_tests::station::{counter_registration, counter_station, CounterStation, COUNTER_NOW};
 
@@ -311,18 +311,9 @@ fn ui_fixtures_are_fresh() {
         .execute("INSERT INTO number_block VALUES ('B1', 'q1', '0102271', 101, 110, 101, '2027-04-30T23:59:59+08:00', ?1)", [NOW])
         .unwrap();
 
-    let scrub = |mut v: serde_json::Value| {
-        if v["photo_jpeg_base64"].is_string() {
-            v["photo_jpeg_base64"] = TINY_JPEG.into();
-        }
-        if v["receipt"].is_object() {
-            v["receipt"]["photo_jpeg_base64"] = TINY_JPEG.into();
-        }
-        v
-    };
     let mut out = serde_json::Map::new();
     let mut put = |name: &str, s: &CounterSession| {
-        out.insert(name.into(), scrub(serde_json::to_value(zkdesk::api::CounterView::from(&s.view())).unwrap()));
+        out.insert(name.into(), for_ui_fixture(serde_json::to_value(zkdesk::api::CounterView::from(&s.view())).unwrap()));
     };
     put("idle", &CounterSession::new());
     let cards = [

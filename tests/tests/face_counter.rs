@@ -18,7 +18,7 @@ use zkdesk::face::Engine;
 use zkdesk::photo::{self, face::FaceDetector, Outcome, Spec, SpecPhoto};
 use zkdesk::store::settings;
 use zkdesk_tests::cards::with_check;
-use zkdesk_tests::fixtures::{assert_ui_fixture, TINY_JPEG};
+use zkdesk_tests::fixtures::{assert_ui_fixture, for_ui_fixture};
 use zkdesk_tests::photos::*;
 use zkdesk_tests::station::{counter_registration, counter_station, ok, CounterStation, COUNTER_NOW};
 
@@ -152,21 +152,9 @@ impl Counter {
     }
 }
 
-/// The view as the UI gets it, for the browser test's fixture: photos replaced by a stand-in and
-/// scores to two places, so the file is small and does not change with the last bits of a float.
+/// The view as the UI gets it, for the browser test's fixture.
 fn ui_view(s: &CounterSession) -> serde_json::Value {
-    let mut v = serde_json::to_value(zkdesk::api::CounterView::from(&s.view())).unwrap();
-    for photo in ["/photo_jpeg_base64", "/chip_photo_jpeg_base64", "/same_face/photo_jpeg_base64"] {
-        if let Some(p) = v.pointer_mut(photo).filter(|p| p.is_string()) {
-            *p = TINY_JPEG.into();
-        }
-    }
-    for score in ["/face_match_score", "/same_face/score"] {
-        if let Some(p) = v.pointer_mut(score).filter(|p| p.is_f64()) {
-            *p = ((p.as_f64().unwrap() * 100.0).round() / 100.0).into();
-        }
-    }
-    v
+    for_ui_fixture(serde_json::to_value(zkdesk::api::CounterView::from(&s.view())).unwrap())
 }
 
 fn codes(s: &CounterSession) -> Vec<&'static str> {
